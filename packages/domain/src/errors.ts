@@ -1,0 +1,141 @@
+/**
+ * Every refusal the domain can produce: one class each, with a stable
+ * machine-readable `code`. No transport concept (HTTP status, exit code)
+ * lives here: the apps map codes to their own vocabulary in one table each.
+ */
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `email`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+
+  /** The refusal as plain data, safe to show to the caller. */
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export class EmailTakenError extends DomainError {
+  readonly code = 'email_taken';
+  constructor() {
+    super('An active account already uses this email address.');
+  }
+}
+
+export class ResendTooSoonError extends DomainError {
+  readonly code = 'resend_too_soon';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`A code was issued moments ago; try again in ${retryAfterSeconds} s.`);
+  }
+  override toJSON() {
+    return { ...super.toJSON(), retryAfterSeconds: this.retryAfterSeconds };
+  }
+}
+
+export class InvalidCredentialsError extends DomainError {
+  readonly code = 'invalid_credentials';
+  constructor() {
+    super('The email or password is not correct.');
+  }
+}
+
+export class AlreadyActiveError extends DomainError {
+  readonly code = 'already_active';
+  constructor() {
+    super('This account is already active.');
+  }
+}
+
+export class ActivationCodeInvalidError extends DomainError {
+  readonly code = 'activation_code_invalid';
+  constructor(readonly attemptsRemaining: number) {
+    super(`The activation code is not correct; ${attemptsRemaining} attempt(s) remaining.`);
+  }
+  override toJSON() {
+    return { ...super.toJSON(), attemptsRemaining: this.attemptsRemaining };
+  }
+}
+
+export class ActivationCodeExhaustedError extends DomainError {
+  readonly code = 'activation_code_exhausted';
+  constructor() {
+    super('Too many wrong codes: this code is burned. Request a new one.');
+  }
+}
+
+export class ActivationCodeExpiredError extends DomainError {
+  readonly code = 'activation_code_expired';
+  constructor() {
+    super('The activation code has expired. Request a new one.');
+  }
+}
+
+/** Operator paths (CLI) name an account directly; the HTTP API never reveals this. */
+export class UserNotFoundError extends DomainError {
+  readonly code = 'user_not_found';
+  constructor() {
+    super('No account exists for this email address.');
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'validation_failed';
+  constructor(readonly errors: readonly FieldError[]) {
+    super(
+      `Invalid input: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`,
+    );
+  }
+  override toJSON() {
+    return { ...super.toJSON(), errors: this.errors };
+  }
+}
+
+/**
+ * Not a refusal: a dependency (database, SMTP) cannot be reached right now.
+ * Adapters throw it; the apps answer 503 / exit 3.
+ */
+export class InfrastructureUnavailableError extends Error {
+  readonly code = 'service_unavailable';
+  constructor(
+    readonly dependency: 'database' | 'smtp',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Every refusal code, for exhaustive mapping tables in the apps. */
+export type RefusalCode =
+  | EmailTakenError['code']
+  | ResendTooSoonError['code']
+  | InvalidCredentialsError['code']
+  | AlreadyActiveError['code']
+  | ActivationCodeInvalidError['code']
+  | ActivationCodeExhaustedError['code']
+  | ActivationCodeExpiredError['code']
+  | UserNotFoundError['code']
+  | ValidationError['code'];
+
+export type Refusal =
+  | EmailTakenError
+  | ResendTooSoonError
+  | InvalidCredentialsError
+  | AlreadyActiveError
+  | ActivationCodeInvalidError
+  | ActivationCodeExhaustedError
+  | ActivationCodeExpiredError
+  | UserNotFoundError
+  | ValidationError;
+
+export function isRefusal(error: unknown): error is Refusal {
+  return error instanceof DomainError;
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${String(value)}`);
+}

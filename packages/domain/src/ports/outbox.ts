@@ -1,0 +1,26 @@
+import type { ActivationMessage } from './activation-message.js';
+
+export interface OutboxStats {
+  /** Messages neither sent nor dropped. */
+  readonly pending: number;
+  /** Age of the oldest pending message in seconds, 0 when none. */
+  readonly oldestPendingSeconds: number;
+}
+
+/**
+ * The delivery side of the transactional outbox. Messages enter it together
+ * with their account (see UserRepository); dispatchers claim, send and settle
+ * them. Claims are leases: a claimed message is invisible to other claimers
+ * until `leaseUntil`, so several dispatchers on one store send each once.
+ */
+export interface Outbox {
+  /** Leases up to `limit` due messages (due at or before `now`), oldest first. */
+  claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ActivationMessage[]>;
+  /** Marks the message sent and erases its plain code. */
+  markSent(id: string, now: Date): Promise<void>;
+  /** Records a failed attempt and makes the message due again at `retryAt`. */
+  reschedule(id: string, retryAt: Date, error: string): Promise<void>;
+  /** Gives up on the message (its code expired or was replaced); erases the code. */
+  drop(id: string, now: Date, reason: string): Promise<void>;
+  stats(now: Date): Promise<OutboxStats>;
+}

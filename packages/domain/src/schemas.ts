@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+/** RFC 5321 caps a forward path at 254 characters. */
+export const EMAIL_MAX_LENGTH = 254;
+export const PASSWORD_MIN_CHARACTERS = 8;
+/** bcrypt reads at most 72 bytes; longer input is refused, never truncated. */
+export const PASSWORD_MAX_BYTES = 72;
+export const ACTIVATION_CODE_PATTERN = /^[0-9]{4}$/;
+
+const utf8 = new TextEncoder();
+
+export function utf8ByteLength(value: string): number {
+  return utf8.encode(value).length;
+}
+
+/**
+ * True when `value` holds an unpaired UTF-16 surrogate: such a string has no
+ * UTF-8 form, and encoding it for the hasher would silently replace the
+ * surrogate with U+FFFD.
+ */
+export function hasLoneSurrogate(value: string): boolean {
+  return /[\uD800-\uDFFF]/u.test(value);
+}
+
+/**
+ * zod's default address pattern, with internationalized top-level domains in
+ * their ASCII (punycode) form allowed too: `a@example.xn--p1ai` is valid.
+ */
+export const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
+
+/** Trimmed, lower-cased, at most 254 characters, a valid address. */
+export const emailSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .toLowerCase()
+  .min(1, { error: 'is required' })
+  .max(EMAIL_MAX_LENGTH, { error: `must be at most ${EMAIL_MAX_LENGTH} characters` })
+  .check(z.email({ pattern: EMAIL_PATTERN, error: 'must be a valid email address' }));
+
+/**
+ * NFC-normalized, then at least 8 characters (Unicode code points) and at most
+ * 72 bytes of UTF-8. A NUL character is refused: bcrypt would stop reading at
+ * it, which is silent truncation. So is a lone surrogate, which UTF-8 cannot
+ * encode.
+ */
+export const passwordSchema = z
+  .string({ error: 'must be a string' })
+  .normalize('NFC')
+  .refine((value) => [...value].length >= PASSWORD_MIN_CHARACTERS, {
+    error: `must be at least ${PASSWORD_MIN_CHARACTERS} characters`,
+    abort: true,
+  })
+  .refine((value) => utf8ByteLength(value) <= PASSWORD_MAX_BYTES, {
+    error: `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`,
+    abort: true,
+  })
+  .refine((value) => !value.includes('\u0000'), { error: 'must not contain a NUL character' })
+  .refine((value) => !hasLoneSurrogate(value), { error: 'must be valid Unicode text' });
+
+/** Exactly four ASCII digits; leading zeros are significant ("0042"). */
+export const activationCodeSchema = z
+  .string({ error: 'must be a string' })
+  .regex(ACTIVATION_CODE_PATTERN, { error: 'must be exactly 4 digits' });
+
+export const registrationSchema = z.object({ email: emailSchema, password: passwordSchema });
+export const activationSchema = z.object({ code: activationCodeSchema });
+
+export type RegistrationInput = z.infer<typeof registrationSchema>;
+
+/** Turns zod issues into the domain's per-field errors. */
+export function toFieldErrors(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Parses `value` with `schema` or throws the domain's ValidationError. */
+export function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error));
+  return result.data;
+}
+
+/** Wraps a single-field schema so its errors carry the field's path. */
+export function parseField<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  value: unknown,
+): z.output<S> {
+  return parseOrRefuse(z.object({ [path]: schema }), { [path]: value })[path] as z.output<S>;
+}
