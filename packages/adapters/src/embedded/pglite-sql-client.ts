@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
+import { silentLogger, type Logger } from '../logger.js';
+import { mappingDatabaseErrors, withTimeout } from '../sql/connection-errors.js';
+import {
+  OUTBOX_CHANNEL,
+  type SqlClient,
+  type SqlExecutor,
+  type SqlResult,
+} from '../sql/sql-client.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+
+export interface PgliteSqlClientOptions {
+  /** Where the embedded database lives; created when missing. */
+  readonly dataDir: string;
+  readonly logger?: Logger;
+}
+
+type Queryable = Pick<PGlite | Transaction, 'query' | 'exec'>;
+
+/**
+ * Like pg, a statement without parameters goes through the simple protocol
+ * (so a migration file may hold several statements); one with parameters
+ * through the extended protocol.
+ */
+async function run<R extends object>(
+  target: Queryable,
+  text: string,
+  params: readonly unknown[] | undefined,
+): Promise<SqlResult<R>> {
+  const result = params?.length
+    ? await target.query<R>(text, [...params])
+    : ((await target.exec(text)).at(-1) as Results<R> | undefined);
+  if (!result) return { rows: [], rowCount: 0 };
+  return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+}
+
+/**
+ * The SQL client over embedded PGlite: the same SQL and migrations, no
+ * server. PGlite is a single connection, so statements and transactions run
+ * one at a time (PGlite queues them; a transaction holds the queue until it
+ * ends). NOTIFY is delivered in-process through PGlite's listen().
+ * Throws DataDirInUseError when another live process holds `dataDir`.
+ */
+export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Promise<SqlClient> {
+  const logger = options.logger ?? silentLogger;
+  const release = acquireDataDirLock(options.dataDir);
+  let db: PGlite;
+  try {
+    // Loaded on first use: a server on PostgreSQL never pays for the engine.
+    const { PGlite: Engine } = await import('@electric-sql/pglite');
+    db = await Engine.create({ dataDir: options.dataDir });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const queued = new EventEmitter();
+  queued.setMaxListeners(0);
+  const unlisten = await db.listen(OUTBOX_CHANNEL, () => queued.emit('queued'));
+  let closed = false;
+  logger.debug({ dataDir: options.dataDir }, 'embedded database (PGlite) opened');
+
+  const client: SqlClient = {
+    engine: 'pglite',
+
+    query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
+      return mappingDatabaseErrors(() => run<R>(db, text, params));
+    },
+
+    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      return mappingDatabaseErrors(() =>
+        db.transaction((transaction) =>
+          fn({
+            query: <R extends object>(text: string, params?: readonly unknown[]) =>
+              run<R>(transaction, text, params),
+          }),
+        ),
+      );
+    },
+
+    async ping(timeoutMs: number): Promise<number> {
+      const started = performance.now();
+      await withTimeout(client.query('SELECT 1'), timeoutMs, 'database ping');
+      return performance.now() - started;
+    },
+
+    onMessageQueued(listener: () => void): () => void {
+      queued.on('queued', listener);
+      return () => {
+        queued.off('queued', listener);
+      };
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      queued.removeAllListeners();
+      try {
+        await unlisten();
+        await db.close();
+      } finally {
+        release();
+      }
+    },
+  };
+  return client;
+}

@@ -1,0 +1,109 @@
+import { InfrastructureUnavailableError, type ActivationMessage } from '@signup/domain';
+import nodemailer, { type Transporter } from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { Mailer, SmtpStatus } from './mailer.js';
+import { renderActivationEmail } from './render-activation-email.js';
+
+export interface SmtpTimeouts {
+  /** TCP connect; default 5000. */
+  readonly connection?: number;
+  /** Waiting for the server's greeting; default 5000. */
+  readonly greeting?: number;
+  /** Inactivity on an open connection; default 5000. */
+  readonly socket?: number;
+  /** The health probe; default 1000. */
+  readonly probe?: number;
+  /** How long a probe result is reused; default 5000. */
+  readonly probeCache?: number;
+}
+
+export interface SmtpMailerOptions {
+  /** smtp://user:pass@host:port or smtps://… */
+  readonly url: string;
+  readonly from: string;
+  readonly logger?: Logger;
+  readonly timeoutsMs?: SmtpTimeouts;
+}
+
+/**
+ * The activation email over SMTP (nodemailer, pooled connections). Every wait
+ * is bounded, so a hanging server cannot hang a request or the dispatcher.
+ * A failed send rejects with InfrastructureUnavailableError('smtp').
+ */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+  private readonly from: string;
+  private readonly logger: Logger;
+  private readonly probeTimeoutMs: number;
+  private readonly probeCacheMs: number;
+  private probed: { at: number; status: Promise<SmtpStatus> } | undefined;
+
+  constructor(options: SmtpMailerOptions) {
+    const t = options.timeoutsMs ?? {};
+    this.from = options.from;
+    this.logger = options.logger ?? silentLogger;
+    this.probeTimeoutMs = t.probe ?? 1000;
+    this.probeCacheMs = t.probeCache ?? 5000;
+    this.transport = nodemailer.createTransport(
+      new SMTPPool({
+        url: options.url,
+        pool: true,
+        maxConnections: 3,
+        connectionTimeout: t.connection ?? 5000,
+        greetingTimeout: t.greeting ?? 5000,
+        socketTimeout: t.socket ?? 5000,
+        dnsTimeout: t.connection ?? 5000,
+      }),
+    );
+    // A pooled connection failing while idle must not crash the process.
+    this.transport.on('error', (error: Error) => {
+      this.logger.warn({ err: error.message }, 'SMTP connection error');
+    });
+  }
+
+  async send(message: Pick<ActivationMessage, 'to' | 'code' | 'codeExpiresAt'>): Promise<void> {
+    const email = renderActivationEmail({ from: this.from, ...message });
+    try {
+      await this.transport.sendMail(email);
+    } catch (error) {
+      this.probed = undefined; // the next probe asks the server again
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new InfrastructureUnavailableError('smtp', `SMTP send failed: ${detail}`, {
+        cause: error,
+      });
+    }
+  }
+
+  probe(): Promise<SmtpStatus> {
+    const now = Date.now();
+    if (!this.probed || now - this.probed.at >= this.probeCacheMs) {
+      this.probed = { at: now, status: this.verify() };
+    }
+    return this.probed.status;
+  }
+
+  private async verify(): Promise<SmtpStatus> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'down'>((resolve) => {
+      timer = setTimeout(() => resolve('down'), this.probeTimeoutMs);
+    });
+    const verified = this.transport.verify().then(
+      (): SmtpStatus => 'up',
+      (error: unknown): SmtpStatus => {
+        this.logger.debug({ err: (error as Error).message }, 'SMTP probe failed');
+        return 'down';
+      },
+    );
+    try {
+      return await Promise.race([verified, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    this.transport.close();
+    return Promise.resolve();
+  }
+}

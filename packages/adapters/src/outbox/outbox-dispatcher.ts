@@ -1,0 +1,207 @@
+import type { ActivationMailer, ActivationMessage, Clock, Outbox } from '@signup/domain';
+import { silentLogger, type Logger } from '../logger.js';
+import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
+
+export type DispatchEvent = {
+  kind: 'sent' | 'retry' | 'dropped';
+  messageId: string;
+  /** For 'sent': how long the mailer took. */
+  latencyMs?: number;
+  error?: string;
+};
+
+export interface OutboxDispatcherOptions {
+  outbox: Outbox;
+  mailer: ActivationMailer;
+  clock: Clock;
+  logger?: Logger;
+  /** Subscribe to "a message was queued" (pass sql.onMessageQueued); returns unsubscribe. */
+  wake?: (listener: () => void) => () => void;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  leaseSeconds?: number;
+  backoff?: BackoffPolicy;
+}
+
+export interface DeliveryCounts {
+  sent: number;
+  retried: number;
+  dropped: number;
+}
+
+type Outcome = DispatchEvent['kind'];
+
+/**
+ * Delivers the outbox: claims due messages in small batches (a lease, so
+ * several dispatchers on one database send each message once), sends each
+ * through the mailer, marks it sent (erasing the code) or reschedules it with
+ * capped exponential backoff and jitter. A message whose code has expired is
+ * dropped, never sent. Wakes at once on a new message, polls as a fallback.
+ */
+export class OutboxDispatcher {
+  private readonly outbox: Outbox;
+  private readonly mailer: ActivationMailer;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly wake: ((listener: () => void) => () => void) | undefined;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly listeners = new Set<(event: DispatchEvent) => void>();
+
+  private started = false;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(options: OutboxDispatcherOptions) {
+    this.outbox = options.outbox;
+    this.mailer = options.mailer;
+    this.clock = options.clock;
+    this.logger = options.logger ?? silentLogger;
+    this.wake = options.wake;
+    this.batchSize = options.batchSize ?? 10;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
+    this.backoff = options.backoff ?? { baseMs: 500, maxMs: 60_000 };
+  }
+
+  /** Starts delivering in the background: at once, on every wake-up, and every poll interval. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.wake?.(() => this.kick());
+    this.timer = setInterval(() => this.kick(), this.pollIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Stops claiming, then waits up to `drainMs` for the sends in flight to settle. */
+  async stop(drainMs = 5000): Promise<void> {
+    this.started = false;
+    this.again = false;
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const running = this.running;
+    if (!running) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, drainMs);
+    });
+    await Promise.race([running, deadline]);
+    clearTimeout(timer);
+  }
+
+  /** One pass: claims everything due now, batch after batch, and settles it. */
+  async deliverDue(): Promise<DeliveryCounts> {
+    const counts: DeliveryCounts = { sent: 0, retried: 0, dropped: 0 };
+    await this.pass(counts, () => true);
+    return counts;
+  }
+
+  onEvent(listener: (event: DispatchEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Runs a background pass now, or right after the one in progress. */
+  private kick(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.pass({ sent: 0, retried: 0, dropped: 0 }, () => this.started);
+        } catch (error) {
+          // The database is away: the next poll tries again.
+          this.logger.warn({ err: (error as Error).message }, 'outbox dispatch pass failed');
+        }
+      } while (this.again && this.started);
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async pass(counts: DeliveryCounts, go: () => boolean): Promise<void> {
+    while (go()) {
+      const now = this.clock.now();
+      const batch = await this.outbox.claimDue(
+        now,
+        this.batchSize,
+        new Date(now.getTime() + this.leaseMs),
+      );
+      const outcomes = await Promise.all(batch.map((message) => this.settle(message)));
+      for (const outcome of outcomes) {
+        if (outcome === 'sent') counts.sent += 1;
+        else if (outcome === 'retry') counts.retried += 1;
+        else counts.dropped += 1;
+      }
+      if (batch.length < this.batchSize) return;
+    }
+  }
+
+  private async settle(message: ActivationMessage): Promise<Outcome> {
+    const now = this.clock.now();
+    if (now.getTime() >= message.codeExpiresAt.getTime()) {
+      await this.outbox.drop(message.id, now, 'code expired before delivery');
+      this.logger.warn(
+        { messageId: message.id, userId: message.userId },
+        'activation email dropped: code expired',
+      );
+      this.emit({ kind: 'dropped', messageId: message.id });
+      return 'dropped';
+    }
+    const started = performance.now();
+    try {
+      await this.mailer.send(message);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      const delayMs = backoffDelayMs(message.attempts + 1, this.backoff);
+      await this.outbox.reschedule(
+        message.id,
+        new Date(this.clock.now().getTime() + delayMs),
+        detail,
+      );
+      this.logger.warn(
+        { messageId: message.id, attempts: message.attempts + 1, retryInMs: delayMs, err: detail },
+        'activation email not sent; will retry',
+      );
+      this.emit({ kind: 'retry', messageId: message.id, error: detail });
+      return 'retry';
+    }
+    const latencyMs = performance.now() - started;
+    try {
+      await this.outbox.markSent(message.id, this.clock.now());
+    } catch (error) {
+      // The one duplicate window: SMTP accepted, the mark did not land. The
+      // lease runs out and the message is sent again (see the README).
+      this.logger.error(
+        { messageId: message.id, err: (error as Error).message },
+        'activation email sent but not marked sent; it will be sent again after its lease',
+      );
+      throw error;
+    }
+    this.logger.debug({ messageId: message.id, latencyMs }, 'activation email sent');
+    this.emit({ kind: 'sent', messageId: message.id, latencyMs });
+    return 'sent';
+  }
+
+  private emit(event: DispatchEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ err: (error as Error).message }, 'dispatch event listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { ActivationMessage, Outbox, OutboxStats } from '@signup/domain';
+import type { SqlClient } from '../sql/sql-client.js';
+import { isUuid, MESSAGE_COLUMNS, toMessage } from './rows.js';
+
+export type MessageState = 'pending' | 'sent' | 'dropped';
+
+/** Error texts are stored for operators, bounded in size. */
+const clip = (text: string) => text.slice(0, 1000);
+
+/** The delivery side of the outbox table; claims are leases taken with SKIP LOCKED. */
+export class PgOutbox implements Outbox {
+  constructor(private readonly sql: SqlClient) {}
+
+  async claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ActivationMessage[]> {
+    const { rows } = await this.sql.query(
+      `UPDATE outbox SET leased_until = $3
+        WHERE id IN (
+          SELECT id FROM outbox
+           WHERE sent_at IS NULL AND dropped_at IS NULL AND code IS NOT NULL
+             AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+           ORDER BY due_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+       RETURNING ${MESSAGE_COLUMNS}`,
+      [now, limit, leaseUntil],
+    );
+    return rows
+      .map(toMessage)
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .map(({ dueAt: _dueAt, ...message }) => message);
+  }
+
+  async markSent(id: string, now: Date): Promise<void> {
+    if (!isUuid(id)) return;
+    await this.sql.query(
+      `UPDATE outbox
+          SET sent_at = $2, dropped_at = NULL, code = NULL, leased_until = NULL, attempts = attempts + 1
+        WHERE id = $1 AND sent_at IS NULL`,
+      [id, now],
+    );
+  }
+
+  async reschedule(id: string, retryAt: Date, error: string): Promise<void> {
+    if (!isUuid(id)) return;
+    await this.sql.query(
+      `UPDATE outbox
+          SET due_at = $2, leased_until = NULL, attempts = attempts + 1, last_error = $3
+        WHERE id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
+      [id, retryAt, clip(error)],
+    );
+  }
+
+  async drop(id: string, now: Date, reason: string): Promise<void> {
+    if (!isUuid(id)) return;
+    await this.sql.query(
+      `UPDATE outbox SET dropped_at = $2, code = NULL, leased_until = NULL, last_error = $3
+        WHERE id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
+      [id, now, clip(reason)],
+    );
+  }
+
+  async stats(now: Date): Promise<OutboxStats> {
+    const { rows } = await this.sql.query<{ pending: number; oldest: Date | null }>(
+      `SELECT count(*)::integer AS pending, min(created_at) AS oldest
+         FROM outbox WHERE sent_at IS NULL AND dropped_at IS NULL`,
+    );
+    const pending = rows[0]?.pending ?? 0;
+    const oldest = rows[0]?.oldest ?? null;
+    return {
+      pending,
+      oldestPendingSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
+    };
+  }
+
+  /** Delivery state of the newest message of this user (for the CLI), null when none. */
+  async latestMessageState(userId: string): Promise<MessageState | null> {
+    if (!isUuid(userId)) return null;
+    const { rows } = await this.sql.query<{ state: MessageState }>(
+      `SELECT CASE WHEN sent_at IS NOT NULL THEN 'sent'
+                   WHEN dropped_at IS NOT NULL THEN 'dropped'
+                   ELSE 'pending' END AS state
+         FROM outbox WHERE user_id = $1
+        ORDER BY seq DESC
+        LIMIT 1`,
+      [userId],
+    );
+    return rows[0]?.state ?? null;
+  }
+}

@@ -1,0 +1,109 @@
+import pg from 'pg';
+import { silentLogger, type Logger } from '../logger.js';
+import { mappingDatabaseErrors, withTimeout } from '../sql/connection-errors.js';
+import type { SqlClient, SqlExecutor, SqlResult } from '../sql/sql-client.js';
+import { PgNotifyListener } from './pg-notify-listener.js';
+
+export interface PgSqlClientOptions {
+  readonly connectionString: string;
+  readonly poolMax: number;
+  /** How long to wait for a connection (new or from the pool); default 2000. */
+  readonly connectionTimeoutMs?: number;
+  /** Server-side statement_timeout; the client gives up 1 s later. Default 5000. */
+  readonly statementTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+async function run<R extends object>(
+  target: Queryable,
+  text: string,
+  params: readonly unknown[] | undefined,
+): Promise<SqlResult<R>> {
+  const results: pg.QueryResult<R> | pg.QueryResult<R>[] = await target.query<R>(
+    text,
+    params?.length ? [...params] : undefined,
+  );
+  // A parameterless text of several statements (a migration) answers one result each.
+  const result = 'rows' in results ? results : (results as pg.QueryResult<R>[]).at(-1);
+  if (!result) return { rows: [], rowCount: 0 };
+  return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+}
+
+/** The SQL client over a pg.Pool: bounded waits everywhere, never a hang. */
+export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
+  const logger = options.logger ?? silentLogger;
+  const connectionTimeoutMillis = options.connectionTimeoutMs ?? 2000;
+  const statementTimeout = options.statementTimeoutMs ?? 5000;
+  const config: pg.PoolConfig = {
+    connectionString: options.connectionString,
+    max: options.poolMax,
+    connectionTimeoutMillis,
+    statement_timeout: statementTimeout,
+    query_timeout: statementTimeout + 1000,
+    idle_in_transaction_session_timeout: statementTimeout * 2,
+    keepAlive: true,
+    application_name: 'signup',
+  };
+  const pool = new pg.Pool(config);
+  // An idle client losing its connection must not crash the process; the
+  // next checkout connects afresh.
+  pool.on('error', (error) => {
+    logger.warn({ err: error.message }, 'idle database connection lost');
+  });
+  const notifications = new PgNotifyListener(
+    { connectionString: options.connectionString, connectionTimeoutMillis, keepAlive: true },
+    logger,
+  );
+
+  const client: SqlClient = {
+    engine: 'postgres',
+
+    query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
+      return mappingDatabaseErrors(() => run<R>(pool, text, params));
+    },
+
+    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      return mappingDatabaseErrors(async () => {
+        const connection = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          await connection.query('BEGIN');
+          const tx: SqlExecutor = {
+            query: <R extends object>(text: string, params?: readonly unknown[]) =>
+              run<R>(connection, text, params),
+          };
+          const result = await fn(tx);
+          await connection.query('COMMIT');
+          return result;
+        } catch (error) {
+          try {
+            await connection.query('ROLLBACK');
+          } catch (rollbackError) {
+            broken = rollbackError as Error; // the connection is unusable: destroy it
+          }
+          throw error;
+        } finally {
+          connection.release(broken);
+        }
+      });
+    },
+
+    async ping(timeoutMs: number): Promise<number> {
+      const started = performance.now();
+      await withTimeout(client.query('SELECT 1'), timeoutMs, 'database ping');
+      return performance.now() - started;
+    },
+
+    onMessageQueued(listener: () => void): () => void {
+      return notifications.subscribe(listener);
+    },
+
+    async close(): Promise<void> {
+      await notifications.close();
+      if (!pool.ended) await pool.end();
+    },
+  };
+  return client;
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/** A throwaway database of its own for one test file. */
+export interface TestDatabase {
+  readonly url: string;
+  /** Drops the database (terminating its connections first). */
+  drop(): Promise<void>;
+}
+
+/** Why the PostgreSQL tests cannot run here, in one line. */
+export interface NoTestDatabase {
+  readonly skip: string;
+}
+
+/** Where a test database would come from, decided without I/O. */
+export type TestDatabaseSource =
+  { readonly kind: 'url'; readonly url: string } | { readonly kind: 'container' } | NoTestDatabase;
+
+const SKIP_REASON =
+  'PostgreSQL tests skipped: TEST_DATABASE_URL is not set and no container runtime (Docker/Podman) is reachable';
+
+/** The sockets and variables a container runtime announces itself with. */
+function containerRuntimeVisible(env: NodeJS.ProcessEnv): boolean {
+  if (env.DOCKER_HOST || env.TESTCONTAINERS_HOST_OVERRIDE) return true;
+  const sockets = [
+    '/var/run/docker.sock',
+    join(homedir(), '.docker/run/docker.sock'),
+    join(homedir(), '.docker/desktop/docker.sock'),
+    env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'podman/podman.sock') : undefined,
+  ];
+  return sockets.some((socket) => socket !== undefined && existsSync(socket));
+}
+
+/**
+ * Decides synchronously where PostgreSQL comes from: TEST_DATABASE_URL, else
+ * a container runtime (for @testcontainers/postgresql), else a skip reason.
+ */
+export function testDatabaseSource(env: NodeJS.ProcessEnv = process.env): TestDatabaseSource {
+  const url = env.TEST_DATABASE_URL?.trim();
+  if (url) return { kind: 'url', url };
+  if (containerRuntimeVisible(env)) return { kind: 'container' };
+  return { skip: SKIP_REASON };
+}
+
+function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates `signup_test_<random>` on the server at `serverUrl`. */
+export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = `signup_test_${randomBytes(6).toString('hex')}`;
+  try {
+    // The name is generated here from hex digits only, never from input.
+    await withClient(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  } catch (error) {
+    throw new Error(
+      `TEST_DATABASE_URL is set but database ${name} could not be created there: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  let dropped = false;
+  return {
+    url: databaseUrl(serverUrl, name),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      await withClient(serverUrl, async (c) => {
+        await c.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [name],
+        );
+        await c.query(`DROP DATABASE IF EXISTS ${name}`);
+      });
+    },
+  };
+}
+
+interface StartedContainer {
+  getConnectionUri(): string;
+  stop(): Promise<unknown>;
+}
+interface ContainerModule {
+  PostgreSqlContainer: new (image: string) => { start(): Promise<StartedContainer> };
+}
+
+async function startContainerDatabase(): Promise<TestDatabase | NoTestDatabase> {
+  let module: ContainerModule;
+  try {
+    const name = '@testcontainers/postgresql';
+    module = (await import(name)) as ContainerModule;
+  } catch {
+    return { skip: `${SKIP_REASON} (@testcontainers/postgresql is not installed)` };
+  }
+  let container: StartedContainer;
+  try {
+    container = await new module.PostgreSqlContainer('postgres:16-alpine').start();
+  } catch (error) {
+    return {
+      skip: `PostgreSQL tests skipped: TEST_DATABASE_URL is not set and the container runtime could not start postgres:16-alpine (${(error as Error).message.split('\n')[0]})`,
+    };
+  }
+  const database = await createTestDatabase(container.getConnectionUri());
+  return {
+    url: database.url,
+    async drop() {
+      await database.drop();
+      await container.stop();
+    },
+  };
+}
+
+/**
+ * A fresh PostgreSQL database for one test file: on the server of
+ * TEST_DATABASE_URL when set (a bad URL is an error, never a silent skip),
+ * else in a postgres:16-alpine container, else `{ skip }` with one line why.
+ */
+export async function provisionTestDatabase(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestDatabase | NoTestDatabase> {
+  const source = testDatabaseSource(env);
+  if ('skip' in source) return source;
+  if (source.kind === 'url') return createTestDatabase(source.url);
+  return startContainerDatabase();
+}

@@ -1,0 +1,150 @@
+import { InfrastructureUnavailableError } from '@signup/domain';
+import { activationMailerContract, type ReceivedEmail } from '@signup/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.js';
+import type { Logger } from '../src/logger.js';
+import { ConsoleMailer } from '../src/mail/console-mailer.js';
+import { createMailer } from '../src/mail/create-mailer.js';
+import { renderActivationEmail } from '../src/mail/render-activation-email.js';
+import { SmtpMailer } from '../src/mail/smtp-mailer.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { closedPort } from './support/closed-port.js';
+
+const FROM = 'signup <no-reply@example.test>';
+
+/** A logger that keeps what it is given. */
+function capturingLogger() {
+  const lines: { level: string; obj: object; msg?: string }[] = [];
+  const at =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      lines.push({ level, obj, msg });
+    };
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
+  return { logger, lines };
+}
+
+activationMailerContract('SmtpMailer against an in-process SMTP server', async () => {
+  const sink = await SmtpSink.start();
+  const mailer = new SmtpMailer({ url: sink.url, from: FROM });
+  return {
+    mailer,
+    from: 'no-reply@example.test',
+    received: () => Promise.resolve(sink.messages),
+    async close() {
+      await mailer.close();
+      await sink.close();
+    },
+  };
+});
+
+activationMailerContract('ConsoleMailer (the email in the log)', () => {
+  const { logger, lines } = capturingLogger();
+  return Promise.resolve({
+    mailer: new ConsoleMailer({ from: FROM, logger }),
+    from: 'no-reply@example.test',
+    received: () =>
+      Promise.resolve(
+        lines
+          .filter((l) => l.level === 'info')
+          .map((l) => (l.obj as { email: ReceivedEmail }).email),
+      ),
+  });
+});
+
+describe('renderActivationEmail', () => {
+  it('escapes what it puts into the HTML part', () => {
+    const email = renderActivationEmail({
+      from: FROM,
+      to: 'x@example.test',
+      code: '<b>&',
+      codeExpiresAt: new Date('2031-01-01T00:00:00Z'),
+    });
+    expect(email.html).toContain('&lt;b&gt;&amp;');
+    expect(email.html).not.toContain('<b>&');
+    expect(email.text).toContain('Your activation code is <b>&.');
+  });
+});
+
+describe('SmtpMailer faults', () => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+  });
+  afterAll(async () => {
+    await sink.close();
+  });
+  const message = { to: 'a@example.test', code: '1234', codeExpiresAt: new Date() };
+
+  it('a refusing server: the send rejects with InfrastructureUnavailableError("smtp")', async () => {
+    const mailer = new SmtpMailer({ url: sink.url, from: FROM });
+    sink.refusing = true;
+    try {
+      const error: unknown = await mailer.send(message).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InfrastructureUnavailableError);
+      expect((error as InfrastructureUnavailableError).dependency).toBe('smtp');
+    } finally {
+      sink.refusing = false;
+      await mailer.close();
+    }
+  });
+
+  it('nothing listening: send rejects and probe answers down, within the bounds', async () => {
+    const port = await closedPort();
+    const mailer = new SmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: FROM });
+    const started = performance.now();
+    await expect(mailer.send(message)).rejects.toBeInstanceOf(InfrastructureUnavailableError);
+    expect(await mailer.probe()).toBe('down');
+    expect(performance.now() - started).toBeLessThan(3000);
+    await mailer.close();
+  });
+
+  it('probe answers up for a live server and caches the answer', async () => {
+    const mailer = new SmtpMailer({ url: sink.url, from: FROM });
+    expect(await mailer.probe()).toBe('up');
+    const cached = performance.now();
+    expect(await mailer.probe()).toBe('up');
+    expect(performance.now() - cached).toBeLessThan(5);
+    await mailer.close();
+  });
+
+  it('a server that accepts the connection but never greets: probe down after ~1 s, send bounded', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => undefined); // holds connections open, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const mailer = new SmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: FROM });
+    const started = performance.now();
+    expect(await mailer.probe()).toBe('down');
+    expect(performance.now() - started).toBeLessThan(1500);
+    await mailer.close();
+    // and a send gives up after the greeting timeout instead of hanging
+    const impatient = new SmtpMailer({
+      url: `smtp://127.0.0.1:${port}`,
+      from: FROM,
+      timeoutsMs: { greeting: 300 },
+    });
+    const sending = performance.now();
+    await expect(impatient.send(message)).rejects.toBeInstanceOf(InfrastructureUnavailableError);
+    expect(performance.now() - sending).toBeLessThan(1500);
+    await impatient.close();
+    silent.close();
+  });
+});
+
+describe('createMailer', () => {
+  it('chooses SMTP when SMTP_URL is set, the console otherwise', async () => {
+    const { logger } = capturingLogger();
+    const smtp = createMailer(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }), logger);
+    expect(smtp).toBeInstanceOf(SmtpMailer);
+    await smtp.close();
+    const console = createMailer(loadConfig({}), logger);
+    expect(console).toBeInstanceOf(ConsoleMailer);
+    expect(await console.probe()).toBe('disabled');
+  });
+});

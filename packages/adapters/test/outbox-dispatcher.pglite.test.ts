@@ -1,0 +1,14 @@
+import { afterAll, describe } from 'vitest';
+import { dispatcherSuite } from './support/dispatcher-suite.js';
+import { openTempPglite } from './support/temp-pglite.js';
+
+describe('PGlite', () => {
+  let opened: Awaited<ReturnType<typeof openTempPglite>> | undefined;
+  afterAll(async () => {
+    await opened?.dispose();
+  });
+  dispatcherSuite('PGlite', async () => {
+    opened ??= await openTempPglite();
+    return opened.sql;
+  });
+});

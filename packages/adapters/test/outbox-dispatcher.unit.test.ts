@@ -1,0 +1,113 @@
+import type { ActivationMailer } from '@signup/domain';
+import {
+  aRegistration,
+  createInMemoryStore,
+  FakeClock,
+  RecordingMailer,
+} from '@signup/domain/testing';
+import { describe, expect, it } from 'vitest';
+import { backoffDelayMs } from '../src/outbox/backoff.js';
+import { OutboxDispatcher, type DispatchEvent } from '../src/outbox/outbox-dispatcher.js';
+
+describe('backoffDelayMs', () => {
+  const policy = { baseMs: 500, maxMs: 60_000 };
+
+  it('doubles from the base, with half of each delay random', () => {
+    expect(backoffDelayMs(1, policy, () => 0)).toBe(250);
+    expect(backoffDelayMs(1, policy, () => 1)).toBe(500);
+    expect(backoffDelayMs(3, policy, () => 0)).toBe(1000);
+    expect(backoffDelayMs(3, policy, () => 1)).toBe(2000);
+  });
+
+  it('is capped at maxMs however many attempts failed', () => {
+    expect(backoffDelayMs(50, policy, () => 1)).toBe(60_000);
+    expect(backoffDelayMs(1000, policy, () => 0)).toBe(30_000);
+  });
+});
+
+describe('OutboxDispatcher (in-memory outbox)', () => {
+  async function setup(mailer: ActivationMailer = new RecordingMailer()) {
+    const store = createInMemoryStore();
+    const clock = new FakeClock();
+    const dispatcher = new OutboxDispatcher({ outbox: store.outbox, mailer, clock, batchSize: 3 });
+    const events: DispatchEvent[] = [];
+    dispatcher.onEvent((e) => events.push(e));
+    const registered = [];
+    for (let i = 0; i < 7; i += 1) {
+      const r = aRegistration({ now: clock.now() });
+      await store.users.create(r.user, r.activation);
+      registered.push(r);
+    }
+    return { store, clock, dispatcher, events, registered };
+  }
+
+  it('deliverDue claims batch after batch until nothing is due, and reports each outcome', async () => {
+    const mailer = new RecordingMailer();
+    const { dispatcher, events } = await setup(mailer);
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 7, retried: 0, dropped: 0 });
+    expect(mailer.sent).toHaveLength(7);
+    expect(events.filter((e) => e.kind === 'sent')).toHaveLength(7);
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 0 });
+  });
+
+  it('a failed send is retried later, not at once, and reported with its error', async () => {
+    const mailer = new RecordingMailer();
+    mailer.failWith = new Error('421 try later');
+    const { dispatcher, events, clock } = await setup(mailer);
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 7, dropped: 0 });
+    expect(events[0]).toMatchObject({ kind: 'retry', error: '421 try later' });
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 0 });
+    mailer.failWith = null;
+    clock.advanceSeconds(1);
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 7, retried: 0, dropped: 0 });
+  });
+
+  it('never sends a message whose code has expired', async () => {
+    const mailer = new RecordingMailer();
+    const { dispatcher, clock } = await setup(mailer);
+    clock.advanceSeconds(60);
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 7 });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('stop waits for a send in flight, but no longer than the drain bound', async () => {
+    const hanging: ActivationMailer = { send: () => new Promise(() => undefined) };
+    const { dispatcher } = await setup(hanging);
+    dispatcher.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    await dispatcher.stop(200);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(150);
+    expect(took).toBeLessThan(1000);
+  });
+
+  it('wakes on a queued-message signal without waiting for the poll', async () => {
+    const store = createInMemoryStore();
+    const clock = new FakeClock();
+    const mailer = new RecordingMailer();
+    let signal: (() => void) | undefined;
+    const dispatcher = new OutboxDispatcher({
+      outbox: store.outbox,
+      mailer,
+      clock,
+      pollIntervalMs: 60_000,
+      wake: (listener) => {
+        signal = listener;
+        return () => (signal = undefined);
+      },
+    });
+    const sent = new Promise<void>((resolve) =>
+      dispatcher.onEvent((e) => e.kind === 'sent' && resolve()),
+    );
+    dispatcher.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    const r = aRegistration({ now: clock.now() });
+    await store.users.create(r.user, r.activation);
+    signal?.();
+    await sent;
+    expect(mailer.sent).toHaveLength(1);
+    await dispatcher.stop();
+    expect(signal).toBeUndefined(); // unsubscribed
+  });
+});

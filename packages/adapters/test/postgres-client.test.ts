@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:net';
+import { InfrastructureUnavailableError } from '@signup/domain';
+import { aRegistration } from '@signup/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src/postgres/migrations.js';
+import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
+import { PgUserRepository } from '../src/postgres/pg-user-repository.js';
+import type { SqlClient } from '../src/sql/sql-client.js';
+import { describeWithPostgres } from '../src/testing/index.js';
+import { closedPort } from './support/closed-port.js';
+import { measureCreates } from './support/register-cost.js';
+
+/** Runs `fn` and returns what it rejected with and how long that took. */
+async function failure(fn: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const started = performance.now();
+  try {
+    await fn();
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('PostgreSQL unreachable: a typed error within ~3 s, never a hang', () => {
+  let silent: Server;
+  beforeAll(async () => {
+    silent = createServer(() => undefined); // accepts connections, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => {
+    silent.close();
+  });
+
+  it('nothing listening on the port', async () => {
+    const sql = createPgSqlClient({
+      connectionString: `postgres://postgres@127.0.0.1:${await closedPort()}/postgres`,
+      poolMax: 2,
+    });
+    for (const op of [
+      () => sql.query('SELECT 1'),
+      () => sql.transaction((tx) => tx.query('SELECT 1')),
+    ]) {
+      const { error, ms } = await failure(op);
+      expect(error).toBeInstanceOf(InfrastructureUnavailableError);
+      expect((error as InfrastructureUnavailableError).dependency).toBe('database');
+      expect(ms).toBeLessThan(3000);
+    }
+    await expect(sql.ping(1000)).rejects.toBeInstanceOf(InfrastructureUnavailableError);
+    await sql.close();
+  });
+
+  it('a server that accepts the connection and never answers', async () => {
+    const port = (silent.address() as { port: number }).port;
+    const sql = createPgSqlClient({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      poolMax: 2,
+    });
+    const { error, ms } = await failure(() =>
+      new PgUserRepository(sql).findByEmail('a@example.test'),
+    );
+    expect(error).toBeInstanceOf(InfrastructureUnavailableError);
+    expect(ms).toBeLessThan(3000);
+    const ping = await failure(() => sql.ping(500));
+    expect(ping.error).toBeInstanceOf(InfrastructureUnavailableError);
+    expect(ping.ms).toBeLessThan(1000);
+    await sql.close();
+  });
+});
+
+describeWithPostgres('PostgreSQL client', (getUrl) => {
+  let sql: SqlClient;
+  beforeAll(async () => {
+    sql = createPgSqlClient({ connectionString: getUrl(), poolMax: 5, statementTimeoutMs: 300 });
+    await migrate(sql);
+  });
+  afterAll(async () => {
+    await sql?.close();
+  });
+
+  it('ping answers with the latency', async () => {
+    const ms = await sql.ping(1000);
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('a statement over statement_timeout becomes InfrastructureUnavailableError', async () => {
+    const { error, ms } = await failure(() => sql.query('SELECT pg_sleep(5)'));
+    expect(error).toBeInstanceOf(InfrastructureUnavailableError);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('register-path database cost (create), for the record', async () => {
+    const { mean, p99 } = await measureCreates(sql);
+    console.info(
+      `[PostgreSQL] create (account + code + message, one transaction): mean ${mean.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms over 200`,
+    );
+    expect(mean).toBeLessThan(100);
+  });
+
+  it('a failing transaction leaves nothing behind', async () => {
+    const r = aRegistration();
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO users (id, email, password_hash, status, created_at) VALUES ($1, $2, 'h', 'pending', now())`,
+          [r.user.id, r.user.email],
+        );
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await new PgUserRepository(sql).findById(r.user.id)).toBeNull();
+  });
+
+  it('SQL metacharacters are stored verbatim', async () => {
+    const hostile = `x'); DROP TABLE users; --"\\$1@example.test`;
+    const r = aRegistration({ email: hostile, passwordHash: `$2b$'";--` });
+    const users = new PgUserRepository(sql);
+    await users.create(r.user, r.activation);
+    const found = await users.findByEmail(hostile);
+    expect(found?.email).toBe(hostile);
+    expect(found?.passwordHash).toBe(`$2b$'";--`);
+  });
+
+  it('an id that is not a uuid matches nothing (no database error)', async () => {
+    const users = new PgUserRepository(sql);
+    expect(await users.findById("1' OR '1'='1")).toBeNull();
+    expect(await users.recordFailedAttempt('nope', 'nope', 5)).toBeNull();
+  });
+
+  it('NOTIFY wakes subscribers of every instance after the commit, not on rollback', async () => {
+    const other = createPgSqlClient({ connectionString: getUrl(), poolMax: 1 });
+    let signals = 0;
+    const woke = new Promise<void>((resolve) => {
+      other.onMessageQueued(() => {
+        signals += 1;
+        resolve();
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // LISTEN connects
+    await sql
+      .transaction(async (tx) => {
+        await tx.query(`SELECT pg_notify('signup_outbox', '')`);
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    const r = aRegistration();
+    await new PgUserRepository(sql).create(r.user, r.activation);
+    await woke;
+    expect(signals).toBe(1);
+    await other.close();
+  });
+});

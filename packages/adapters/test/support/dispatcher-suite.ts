@@ -1,0 +1,173 @@
+import { systemClock } from '@signup/domain';
+import { FakeClock } from '@signup/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmtpMailer } from '../../src/mail/smtp-mailer.js';
+import { OutboxDispatcher } from '../../src/outbox/outbox-dispatcher.js';
+import { PgOutbox } from '../../src/postgres/pg-outbox.js';
+import type { SqlClient } from '../../src/sql/sql-client.js';
+import { closedPort } from './closed-port.js';
+import { percentile, register } from './registrations.js';
+import { SmtpSink } from './smtp-sink.js';
+
+const FROM = 'signup <no-reply@example.test>';
+
+/**
+ * The dispatcher scenarios on one engine. `connect()` opens another client on
+ * the same database (another "instance" on PostgreSQL; the one client on PGlite).
+ */
+export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient>): void {
+  describe(`OutboxDispatcher on ${engine}`, () => {
+    let sql: SqlClient;
+    let sink: SmtpSink;
+    let mailer: SmtpMailer;
+    let epoch = Date.parse('2050-01-01T00:00:00Z');
+    /** A fake clock a day after the previous test's, so older messages are long expired. */
+    const freshClock = () => new FakeClock(new Date((epoch += 86_400_000)));
+    const receivedBy = (to: string) => sink.messages.filter((m) => m.to === to);
+
+    beforeAll(async () => {
+      sql = await connect();
+      sink = await SmtpSink.start();
+      mailer = new SmtpMailer({ url: sink.url, from: FROM });
+    });
+    afterAll(async () => {
+      await mailer?.close();
+      await sink?.close();
+    });
+
+    it('SMTP refusing, then recovering: the message is delivered exactly once', async () => {
+      const clock = freshClock();
+      const outbox = new PgOutbox(sql);
+      const dispatcher = new OutboxDispatcher({ outbox, mailer, clock });
+      const { to, userId } = await register(sql, {
+        now: clock.now(),
+        ttlSeconds: 60,
+        plain: '0042',
+      });
+
+      sink.refusing = true;
+      expect((await dispatcher.deliverDue()).retried).toBeGreaterThanOrEqual(1);
+      expect(receivedBy(to)).toHaveLength(0);
+      expect(await outbox.latestMessageState(userId)).toBe('pending');
+
+      clock.advanceSeconds(0.2); // not yet due again (backoff ≥ 250 ms)
+      await dispatcher.deliverDue();
+      sink.refusing = false;
+      clock.advanceSeconds(1);
+      expect((await dispatcher.deliverDue()).sent).toBeGreaterThanOrEqual(1);
+      clock.advanceSeconds(120);
+      await dispatcher.deliverDue();
+
+      expect(receivedBy(to)).toHaveLength(1);
+      expect(receivedBy(to)[0]?.text).toContain('Your activation code is 0042.');
+      expect(await outbox.latestMessageState(userId)).toBe('sent');
+      const { rows } = await sql.query<{ code: string | null; attempts: number }>(
+        'SELECT code, attempts FROM outbox WHERE user_id = $1',
+        [userId],
+      );
+      expect(rows).toEqual([{ code: null, attempts: 2 }]); // the plain code is gone once sent
+    });
+
+    it('SMTP down past the code expiry: the message is dropped, never sent late', async () => {
+      const clock = freshClock();
+      const outbox = new PgOutbox(sql);
+      const down = new SmtpMailer({ url: `smtp://127.0.0.1:${await closedPort()}`, from: FROM });
+      const failing = new OutboxDispatcher({ outbox, mailer: down, clock });
+      const { to, userId } = await register(sql, { now: clock.now(), ttlSeconds: 60 });
+
+      expect((await failing.deliverDue()).retried).toBeGreaterThanOrEqual(1);
+      clock.advanceSeconds(60); // the code expires at exactly +60 s
+      const recovered = new OutboxDispatcher({ outbox, mailer, clock });
+      expect((await recovered.deliverDue()).dropped).toBeGreaterThanOrEqual(1);
+      clock.advanceSeconds(3600);
+      await recovered.deliverDue();
+
+      expect(receivedBy(to)).toHaveLength(0);
+      expect(await outbox.latestMessageState(userId)).toBe('dropped');
+      const { rows } = await sql.query('SELECT code FROM outbox WHERE user_id = $1', [userId]);
+      expect(rows).toEqual([{ code: null }]);
+      await down.close();
+    });
+
+    it('3 dispatchers × 200 messages: 200 sent, no duplicates', async () => {
+      const clients = [sql, await connect(), await connect()];
+      // Three instances: each its own connections and its own SMTP pool.
+      const mailers = clients.map(() => new SmtpMailer({ url: sink.url, from: FROM }));
+      const dispatchers = clients.map(
+        (client, i) =>
+          new OutboxDispatcher({
+            outbox: new PgOutbox(client),
+            mailer: mailers[i]!,
+            clock: systemClock,
+            wake: (listener) => client.onMessageQueued(listener),
+            pollIntervalMs: 200,
+          }),
+      );
+      const sentBy = dispatchers.map(() => 0);
+      dispatchers.forEach((d, i) =>
+        d.onEvent((e) => {
+          if (e.kind === 'sent') sentBy[i] = (sentBy[i] ?? 0) + 1;
+        }),
+      );
+      for (const d of dispatchers) d.start();
+      const recipients = new Set<string>();
+      try {
+        for (let i = 0; i < 200; i += 20) {
+          const batch = await Promise.all(Array.from({ length: 20 }, () => register(sql)));
+          for (const r of batch) recipients.add(r.to);
+        }
+        const deadline = Date.now() + 20_000;
+        while ([...recipients].some((to) => receivedBy(to).length === 0) && Date.now() < deadline) {
+          await sink.waitFor(sink.messages.length + 1, 20_000).catch(() => undefined);
+        }
+        // Nothing is left to send.
+        expect((await dispatchers[0]!.deliverDue()).sent).toBe(0);
+      } finally {
+        await Promise.all(dispatchers.map((d) => d.stop(5000)));
+        for (const client of new Set(clients)) if (client !== sql) await client.close();
+        await Promise.all(mailers.map((m) => m.close()));
+      }
+      const mine = sink.messages.filter((m) => recipients.has(m.to));
+      expect(mine).toHaveLength(200);
+      expect(new Set(mine.map((m) => m.to)).size).toBe(200);
+      console.info(`[${engine}] 3 dispatchers: sent ${sentBy.join(' + ')} = 200`);
+    });
+
+    it('latency from commit to SMTP receipt (woken by NOTIFY, not the 5 s poll)', async () => {
+      const dispatcher = new OutboxDispatcher({
+        outbox: new PgOutbox(sql),
+        mailer,
+        clock: systemClock,
+        wake: (listener) => sql.onMessageQueued(listener),
+        pollIntervalMs: 5000,
+      });
+      const mailerMs: number[] = [];
+      dispatcher.onEvent((e) => {
+        if (e.kind === 'sent' && e.latencyMs !== undefined) mailerMs.push(e.latencyMs);
+      });
+      dispatcher.start();
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the first pass and LISTEN settle
+      const latencies: number[] = [];
+      try {
+        for (let i = 0; i < 100; i += 1) {
+          const before = sink.messages.length;
+          const { to } = await register(sql);
+          const committed = performance.now();
+          await sink.waitFor(before + 1, 5000);
+          const mail = receivedBy(to)[0];
+          if (!mail) throw new Error('another message arrived first');
+          latencies.push(mail.at - committed);
+        }
+      } finally {
+        await dispatcher.stop();
+      }
+      const p50 = percentile(latencies, 50);
+      const p99 = percentile(latencies, 99);
+      console.info(
+        `[${engine}] commit -> SMTP receipt over 100 messages: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms` +
+          ` (of which the SMTP exchange: p50 ${percentile(mailerMs, 50).toFixed(1)} ms)`,
+      );
+      expect(p99).toBeLessThan(1000);
+    });
+  });
+}
