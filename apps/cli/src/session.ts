@@ -1,0 +1,61 @@
+import type { DependencyContainer } from 'tsyringe';
+import { createMailer, loadConfig, openInfrastructure, pendingMigrations } from '@signup/adapters';
+import { composeContainer, type CliContainer } from './container.js';
+import { SchemaOutdatedError } from './errors.js';
+import type { CliIo } from './io.js';
+import { createCliLogger, createConsoleMailLogger } from './logger.js';
+import { Output } from './output.js';
+
+/**
+ * One run of the CLI: its streams, its output mode, and the infrastructure it
+ * opened (closed again whatever happens).
+ */
+export class Session {
+  readonly output: Output;
+  private opened: CliContainer | undefined;
+
+  constructor(readonly io: CliIo) {
+    this.output = new Output(io);
+  }
+
+  /**
+   * Reads the configuration and opens the infrastructure: one try at the
+   * database (2 s connect and ping timeouts, no retry loop: an operator
+   * wants the answer now), no automatic migration. Every command but
+   * `migrate` needs an up-to-date schema.
+   */
+  async open(
+    options: { requireSchema: boolean } = { requireSchema: true },
+  ): Promise<DependencyContainer> {
+    if (this.opened) return this.opened.container;
+    const config = loadConfig(this.io.env);
+    const logger = createCliLogger(config, this.io);
+    const mailer = createMailer(config, createConsoleMailLogger(this.io, logger));
+    const infrastructure = await openInfrastructure(config, {
+      logger,
+      migrate: false,
+      connectRetryMs: 0,
+      mailer,
+    }).catch(async (error: unknown) => {
+      await mailer.close().catch(() => undefined);
+      throw error;
+    });
+    try {
+      if (options.requireSchema) {
+        const pending = await pendingMigrations(infrastructure.sql);
+        if (pending.length > 0) throw new SchemaOutdatedError(pending);
+      }
+    } catch (error) {
+      await infrastructure.close().catch(() => undefined);
+      throw error;
+    }
+    this.opened = composeContainer(infrastructure, logger);
+    return this.opened.container;
+  }
+
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    await opened?.close();
+  }
+}
