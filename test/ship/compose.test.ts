@@ -1,0 +1,128 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** `docker compose` (v2 plugin) or `docker-compose` (v1): both parse files without an engine. */
+function composeCommand(): string[] | null {
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) {
+    return ['docker', 'compose'];
+  }
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) {
+    return ['docker-compose'];
+  }
+  return null;
+}
+
+interface ComposeService {
+  image?: string;
+  build?: { target?: string };
+  ports?: (string | { published?: string | number; target?: number })[];
+  environment?: Record<string, string>;
+  healthcheck?: { test?: string[] | string };
+  depends_on?: Record<string, { condition?: string }>;
+  volumes?: unknown[];
+  command?: string[] | string;
+}
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = composeCommand();
+const describeCompose = compose ? describe : describe.skip;
+if (!compose)
+  console.log(
+    'compose file test skipped: neither `docker compose` nor `docker-compose` is installed',
+  );
+
+function config(...files: string[]): ComposeFile {
+  const [cmd, ...args] = compose as string[];
+  const fileArgs = files.flatMap((f) => ['-f', join(root, f)]);
+  const out = execFileSync(cmd as string, [...args, ...fileArgs, 'config'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return parse(out) as ComposeFile;
+}
+
+const publishedPorts = (service: ComposeService | undefined) =>
+  (service?.ports ?? []).map((p) =>
+    typeof p === 'string' ? p.split(':')[0] : String(p.published ?? ''),
+  );
+
+describeCompose('docker-compose.yml (production image alone)', () => {
+  const file = config('docker-compose.yml');
+
+  it('has api, postgres and mailpit', () => {
+    expect(Object.keys(file.services).sort()).toEqual(['api', 'mailpit', 'postgres']);
+  });
+
+  it('runs the runtime stage of the image, on port 8000, wired to postgres and mailpit', () => {
+    const api = file.services.api;
+    expect(api?.build?.target).toBe('runtime');
+    expect(publishedPorts(api)).toContain('8000');
+    expect(api?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
+    expect(api?.environment?.SMTP_URL).toBe('smtp://mailpit:1025');
+    expect(api?.environment?.HOST).toBe('0.0.0.0');
+    expect(api?.healthcheck?.test).toBeDefined();
+    expect(JSON.stringify(api?.healthcheck?.test)).toContain('/livez');
+  });
+
+  it('waits for a healthy database, checked with pg_isready, on a named volume', () => {
+    expect(file.services.api?.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(JSON.stringify(file.services.postgres?.healthcheck?.test)).toContain('pg_isready');
+    expect(Object.keys(file.volumes ?? {})).toContain('pgdata');
+  });
+
+  it('exposes Mailpit SMTP 1025 and web UI 8025', () => {
+    expect(publishedPorts(file.services.mailpit).sort()).toEqual(['1025', '8025']);
+  });
+});
+
+describeCompose('docker-compose.yml + docker-compose.override.yml (development)', () => {
+  const file = config('docker-compose.yml', 'docker-compose.override.yml');
+
+  it('builds the dev stage, mounts the source and hot-reloads with tsx watch', () => {
+    const api = file.services.api;
+    expect(api?.build?.target).toBe('dev');
+    expect(JSON.stringify(api?.volumes)).toContain('/app/packages');
+    expect(JSON.stringify(api?.command)).toContain('tsx');
+    expect(JSON.stringify(api?.command)).toContain('watch');
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runtime = stages.find((s) => /^\S+ AS runtime\b/.test(s)) ?? '';
+
+  it('is multi-stage, with npm ci and tsc -b in the build', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(3);
+    expect(dockerfile).toContain('npm ci');
+    expect(dockerfile).toContain('tsc -b');
+  });
+
+  it('runs the runtime stage as a non-root user with production dependencies only', () => {
+    const users = [...runtime.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+    expect(dockerfile).toMatch(/npm (ci|prune) --omit=dev/);
+  });
+
+  it('binds 0.0.0.0, checks /livez and lets node handle SIGTERM', () => {
+    expect(runtime).toMatch(/HOST=0\.0\.0\.0/);
+    expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/livez/);
+    expect(runtime).toMatch(/CMD \["node", ("--[^"]+", )*"apps\/http\/dist\/main\.js"\]/);
+  });
+
+  it('keeps data, dependencies, tests and secrets out of the build context', () => {
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['.data', '**/node_modules', '**/test', '.env', '.git']) {
+      expect(ignore).toContain(entry);
+    }
+  });
+});
