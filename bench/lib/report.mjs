@@ -1,0 +1,191 @@
+import { round } from './stats.mjs';
+
+const ratio = (a, b) =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? round(a / b, 3) : null;
+
+/**
+ * The issue's ratios and targets from the scenario results. `status` is met,
+ * short, or n/a (a scenario it needs did not run).
+ */
+export function evaluateTargets(s) {
+  const rps = (key) => s[key]?.rps;
+  const p50 = (key) => s[key]?.latencyMs?.p50;
+  const rows = [
+    {
+      name: 'register ÷ raw hash',
+      value: ratio(rps('register'), rps('rawHash')),
+      detail: `${rps('register') ?? '?'} / ${rps('rawHash') ?? '?'} req/s`,
+      target: '≥ 0.95',
+      ok: (v) => v >= 0.95,
+    },
+    {
+      name: 'activate ÷ raw compare',
+      value: ratio(rps('activate'), rps('rawCompare')),
+      detail: `${rps('activate') ?? '?'} / ${rps('rawCompare') ?? '?'} req/s`,
+      target: '≥ 0.95',
+      ok: (v) => v >= 0.95,
+    },
+    {
+      name: '401 unknown email ÷ raw compare',
+      value: ratio(rps('unauthorizedUnknownEmail'), rps('rawCompare')),
+      detail: `${rps('unauthorizedUnknownEmail') ?? '?'} / ${rps('rawCompare') ?? '?'} req/s`,
+      target: '≥ 0.95',
+      ok: (v) => v >= 0.95,
+    },
+    {
+      name: '401 unknown ÷ 401 wrong password, median latency',
+      value: ratio(p50('unauthorizedUnknownEmail'), p50('unauthorizedWrongPassword')),
+      detail: `${p50('unauthorizedUnknownEmail') ?? '?'} / ${p50('unauthorizedWrongPassword') ?? '?'} ms`,
+      target: '0.85 to 1.15',
+      ok: (v) => v >= 0.85 && v <= 1.15,
+    },
+    {
+      name: '/livez ÷ bare express',
+      value: ratio(rps('livez'), rps('expressHello')),
+      detail: `${rps('livez') ?? '?'} / ${rps('expressHello') ?? '?'} req/s`,
+      target: '≥ 0.8',
+      ok: (v) => v >= 0.8,
+    },
+    {
+      name: 'health p99 under register load',
+      value: s.healthUnderLoad?.latencyMs?.p99 ?? null,
+      unit: 'ms',
+      detail: `p50 ${s.healthUnderLoad?.latencyMs?.p50 ?? '?'} ms, ${s.healthUnderLoad?.completed ?? '?'} probes`,
+      target: '≤ 50 ms',
+      ok: (v) => v <= 50,
+    },
+    {
+      name: 'mail p99 after 201',
+      value: s.mail?.latencyMs?.p99 ?? null,
+      unit: 'ms',
+      detail: `p50 ${s.mail?.latencyMs?.p50 ?? '?'} ms, ${s.mail?.expected ?? '?'} emails`,
+      target: '≤ 1000 ms',
+      ok: (v) => v <= 1000,
+    },
+    {
+      name: 'RSS idle',
+      value: s.rss?.idleMiB ?? null,
+      unit: 'MiB',
+      detail: `after load ${s.rss?.idleAfterLoadMiB ?? '?'} MiB`,
+      target: '≤ 70 MiB',
+      ok: (v) => v <= 70,
+    },
+    {
+      name: 'RSS peak',
+      value: s.rss?.peakMiB ?? null,
+      unit: 'MiB',
+      detail: 'max of /proc VmRSS samples and VmHWM',
+      target: '≤ 120 MiB',
+      ok: (v) => v <= 120,
+    },
+    {
+      name: 'PGlite register ÷ PostgreSQL register',
+      value: ratio(rps('pgliteRegister'), rps('register')),
+      detail: `${rps('pgliteRegister') ?? '?'} / ${rps('register') ?? '?'} req/s`,
+      target: '≥ 0.9',
+      ok: (v) => v >= 0.9,
+    },
+  ];
+  return rows.map(({ ok, ...row }) => ({
+    ...row,
+    status: row.value === null ? 'n/a' : ok(row.value) ? 'met' : 'short',
+  }));
+}
+
+/**
+ * The same throughput ratios from CPU time per request instead of req/s:
+ * (raw CPU per op) ÷ (server CPU per request, all its threads). On a busy
+ * machine, where req/s swing with the neighbours, these stay put.
+ */
+export function cpuRatios(s) {
+  const cpu = (key) => s[key]?.server?.cpuMsPerRequest;
+  const pairs = [
+    ['register ÷ raw hash', 'register', 'rawHash', 0.95],
+    ['activate ÷ raw compare', 'activate', 'rawCompare', 0.95],
+    ['401 unknown email ÷ raw compare', 'unauthorizedUnknownEmail', 'rawCompare', 0.95],
+    ['/livez ÷ bare express', 'livez', 'expressHello', 0.8],
+  ];
+  return pairs.map(([name, server, baseline, target]) => {
+    const value = ratio(cpu(baseline), cpu(server));
+    return {
+      name,
+      value,
+      detail: `${cpu(baseline) ?? '?'} / ${cpu(server) ?? '?'} CPU ms per request`,
+      target: `≥ ${target}`,
+      status: value === null ? 'n/a' : value >= target ? 'met' : 'short',
+    };
+  });
+}
+
+const SCENARIOS = [
+  ['rawHash', 'raw bcrypt.hash'],
+  ['rawCompare', 'raw bcrypt.compare'],
+  ['register', 'POST /register (PostgreSQL)'],
+  ['activate', 'POST /activate'],
+  ['unauthorizedUnknownEmail', '401 unknown email'],
+  ['unauthorizedWrongPassword', '401 wrong password'],
+  ['livez', 'GET /livez'],
+  ['expressHello', 'bare express hello-world'],
+  ['healthUnderLoad', 'GET /api/v1/health under register load'],
+  ['mail', 'mail: 201 → received by SMTP'],
+  ['pgliteRegister', 'POST /register (PGlite)'],
+];
+
+const cell = (v) => (v === null || v === undefined ? '–' : String(v));
+
+export function markdownReport(results) {
+  const s = results.scenarios;
+  const m = results.machine;
+  const lines = [];
+  lines.push(
+    `signup bench ${results.startedAt}${results.options.quick ? ' (quick)' : ''}: ` +
+      `${m.cores} cores (${m.cpuModel}), Node ${m.node}, PostgreSQL ${m.postgres ?? '–'}, ` +
+      `BCRYPT_COST=${results.options.cost}, ${results.options.connections} connections, ` +
+      `UV_THREADPOOL_SIZE=${results.options.threadpool}, load average at start ${m.loadAverageAtStart.join(' ')}`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | CPU ms/req | server: queries/req, pool wait p99, loop delay p99 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  );
+  for (const [key, label] of SCENARIOS) {
+    const r = s[key];
+    if (!r) continue;
+    if (r.error) {
+      lines.push(`| ${label} | error: ${r.error.split('\n')[0]} | | | | | | |`);
+      continue;
+    }
+    const sv = r.server;
+    const server = sv?.eventLoopDelayMs
+      ? `${cell(sv.queriesPerRequest)} q, ${cell(sv.poolAcquireMs.p99)} ms, ${cell(sv.eventLoopDelayMs.p99Ms)} ms`
+      : '';
+    const non2xx =
+      key === 'unauthorizedUnknownEmail' || key === 'unauthorizedWrongPassword'
+        ? `${r.non2xx} (${r.unexpected ?? 0} not 401)`
+        : cell(r.non2xx);
+    lines.push(
+      `| ${label} | ${cell(r.rps)} | ${cell(r.latencyMs?.p50)} | ${cell(r.latencyMs?.p99)} | ${cell(r.errors)} | ${non2xx} | ${cell(sv?.cpuMsPerRequest)} | ${server} |`,
+    );
+  }
+  if (s.purge) {
+    lines.push(
+      s.purge.error
+        ? `| signup purge-expired | error: ${s.purge.error.split('\n')[0]} | | | | | | |`
+        : `| signup purge-expired, ${s.purge.rows} rows | ${s.purge.rowsPerSecond} rows/s | | | | | | ${s.purge.deleted} deleted in ${s.purge.seconds} s, ${s.purge.left} left |`,
+    );
+  }
+  lines.push('', '| ratio | measured | target | |', '| --- | --- | --- | --- |');
+  for (const t of results.targets) {
+    const value = t.value === null ? '–' : `${t.value}${t.unit ? ` ${t.unit}` : ''}`;
+    lines.push(`| ${t.name} | ${value} (${t.detail}) | ${t.target} | ${t.status} |`);
+  }
+  lines.push(
+    '',
+    'The same ratios from CPU time per request (server: all threads), steadier on a busy machine:',
+    '',
+    '| ratio (CPU) | measured | target | |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const t of results.cpuRatios ?? []) {
+    lines.push(`| ${t.name} | ${t.value ?? '–'} (${t.detail}) | ${t.target} | ${t.status} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+
+function readStatus(pid) {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    return {
+      rssKiB: kb('VmRSS'),
+      hwmKiB: kb('VmHWM'),
+      anonKiB: kb('RssAnon'),
+      fileKiB: kb('RssFile'),
+    };
+  } catch {
+    return null;
+  }
+}
+
+const mib = (kib) => (Number.isFinite(kib) ? Math.round((kib / 1024) * 10) / 10 : null);
+
+/** Samples VmRSS of a process from /proc every `intervalMs`; keeps the maximum. */
+export class RssSampler {
+  constructor(pid, intervalMs = 100) {
+    this.pid = pid;
+    this.maxKiB = 0;
+    this.hwmKiB = 0;
+    this.samples = 0;
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+    this.sample();
+  }
+
+  sample() {
+    const s = readStatus(this.pid);
+    if (!s) return null;
+    this.samples++;
+    if (s.rssKiB > this.maxKiB) this.maxKiB = s.rssKiB;
+    if (s.hwmKiB > this.hwmKiB) this.hwmKiB = s.hwmKiB;
+    return s.rssKiB;
+  }
+
+  /** Current RSS in MiB. */
+  nowMiB() {
+    return mib(this.sample());
+  }
+
+  /** Current RSS split: anonymous memory (heap, JIT code) and file-backed pages (node binary, libraries). */
+  breakdownMiB() {
+    const s = readStatus(this.pid);
+    return s ? { anonMiB: mib(s.anonKiB), fileMiB: mib(s.fileKiB) } : null;
+  }
+
+  /** Peak in MiB: the larger of the sampled maximum and the kernel's high-water mark. */
+  peakMiB() {
+    return mib(Math.max(this.maxKiB, this.hwmKiB));
+  }
+
+  stop() {
+    this.sample();
+    clearInterval(this.timer);
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; null if gone. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the parenthesised command name; utime and stime are the 14th and 15th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux that matters. */
+const CLOCK_TICKS = 100;

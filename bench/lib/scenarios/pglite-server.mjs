@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCliOk } from '../cli.mjs';
+import { runLoad } from '../load.mjs';
+import { serviceEnv, startServer } from '../server.mjs';
+import { withProbe } from './measure.mjs';
+import { serviceVars } from './service-vars.mjs';
+
+/** Register against the server on the embedded database (PGlite in a temp folder). */
+export async function pgliteServer({ opts, smtp, accounts, workDir, cpuProfDir, step }) {
+  const dataDir = path.join(workDir, 'pglite-data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const vars = serviceVars(opts, { DATA_DIR: dataDir, SMTP_URL: smtp.url });
+  await runCliOk(['migrate'], { env: serviceEnv(vars), timeoutMs: 120_000 });
+  const server = await startServer({
+    name: 'server-pglite',
+    vars,
+    workDir,
+    probe: opts.probe,
+    nodeFlags: opts.nodeFlags,
+    cpuProfDir,
+  });
+  const { connections, seconds } = opts;
+  let idleMiB = null;
+  try {
+    idleMiB = server.rss.nowMiB();
+    await step('pgliteRegister', async () => {
+      await runLoad({
+        url: server.base,
+        connections,
+        seconds: seconds.warmup,
+        requests: accounts.registerRequests('pglite-warmup'),
+        expect: [201],
+      });
+      return withProbe(
+        server,
+        () =>
+          runLoad({
+            url: server.base,
+            connections,
+            seconds: seconds.pglite,
+            requests: accounts.registerRequests('pglite'),
+            expect: [201],
+          }),
+        { countQueries: false },
+      );
+    });
+  } finally {
+    await server.stop();
+    const peakMiB = server.rss.peakMiB();
+    await step('pgliteRss', async () => ({ idleMiB, peakMiB }));
+  }
+}
