@@ -11,8 +11,9 @@ export type DeliveryResult =
   | { readonly activationEmail: 'queued' | 'dropped'; readonly error: MailNotDeliveredError };
 
 /**
- * Delivers what is due (this user's message included) and waits, bounded,
- * until the user's newest message is handed to the transport. A failure
+ * Delivers this user's due message, and only theirs (other accounts' mail is
+ * the server's dispatcher's to send; an admin's terminal never shows their
+ * codes), and waits, bounded, until it is handed to the transport. A failure
  * leaves the message queued for the server's dispatcher; it is reported, not
  * thrown, so the caller can print what was stored first.
  */
@@ -43,7 +44,7 @@ export async function deliverActivationEmail(options: {
       const remaining = deadline - Date.now();
       if (remaining <= 0)
         return queued(`not handed to the mail transport within ${timeoutMs / 1000} s`);
-      const pass = await raceTimeout(dispatcher.deliverDue(), remaining);
+      const pass = await raceTimeout(dispatcher.deliverDue({ userId }), remaining);
       if (pass === 'timeout') return queued(`SMTP did not answer within ${timeoutMs / 1000} s`);
       const state = await outbox.latestMessageState(userId);
       if (state === 'sent') return { activationEmail: 'sent' };
@@ -56,7 +57,7 @@ export async function deliverActivationEmail(options: {
           ),
         };
       }
-      // Only a pass that sent nothing says the transport is down (ours may not have been claimed yet).
+      // Only a pass that sent nothing says the transport is down (ours may be leased elsewhere).
       if (sendError !== undefined && pass.sent === 0)
         return queued(`SMTP unreachable: ${sendError}`);
       sendError = undefined;

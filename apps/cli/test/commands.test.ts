@@ -1,3 +1,5 @@
+import { PgOutbox, PgUserRepository } from '@signup/adapters';
+import { aRegistration } from '@signup/domain/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeOnPostgres, type Engine } from './support/engines.js';
 import {
@@ -88,6 +90,25 @@ describeOnPostgres('signup commands', (engine: () => Engine) => {
       expect(result.stderr).toMatch(
         /^signup: Invalid input: password: must be at least 8 characters\n$/,
       );
+    });
+
+    it("register sends this account's email only, never another account's due mail", async () => {
+      const other = aRegistration({ email: uniqueEmail('queued'), plain: '4321' });
+      await engine().withSql((sql) =>
+        new PgUserRepository(sql).create(other.user, other.activation),
+      );
+
+      const email = uniqueEmail();
+      const result = await run(['register', email, '--password-stdin', '--json'], {
+        input: `${PASSWORD}\n`,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(json(result)).toMatchObject({ activationEmail: 'sent' });
+      expect(result.stderr).toContain(`activation email for ${email}`);
+      expect(result.stderr).not.toContain(other.user.email);
+      expect(
+        await engine().withSql((sql) => new PgOutbox(sql).latestMessageState(other.user.id)),
+      ).toBe('pending');
     });
 
     it('activate: a wrong code is refused with the attempts left (exit 1), the right one activates, then already active', async () => {

@@ -3,6 +3,7 @@ import {
   EmailTakenError,
   User,
   type ActivationMessage,
+  type ClaimScope,
   type CodeReissue,
   type ListUsersQuery,
   type Outbox,
@@ -237,10 +238,16 @@ export class EventLogStore implements UserRepository, Outbox {
   }
 
   // --- Outbox ----------------------------------------------------------------
-  claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ActivationMessage[]> {
+  claimDue(
+    now: Date,
+    limit: number,
+    leaseUntil: Date,
+    scope: ClaimScope = {},
+  ): Promise<ActivationMessage[]> {
     const due = [...this.letters.values()]
       .filter(
         (l) =>
+          (scope.userId === undefined || l.userId === scope.userId) &&
           !l.done &&
           l.code &&
           new Date(l.dueAt) <= now &&

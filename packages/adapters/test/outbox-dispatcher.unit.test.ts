@@ -50,6 +50,20 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
     expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 0 });
   });
 
+  it("deliverDue scoped to one account sends that account's mail and leaves the rest due", async () => {
+    const mailer = new RecordingMailer();
+    const { dispatcher, registered } = await setup(mailer);
+    const one = registered[4];
+    if (!one) throw new Error('expected a registration');
+    expect(await dispatcher.deliverDue({ userId: one.user.id })).toEqual({
+      sent: 1,
+      retried: 0,
+      dropped: 0,
+    });
+    expect(mailer.sent.map((m) => m.to)).toEqual([one.user.email]);
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 6, retried: 0, dropped: 0 });
+  });
+
   it('a failed send is retried later, not at once, and reported with its error', async () => {
     const mailer = new RecordingMailer();
     mailer.failWith = new Error('421 try later');

@@ -1,4 +1,10 @@
-import type { ActivationMailer, ActivationMessage, Clock, Outbox } from '@signup/domain';
+import type {
+  ActivationMailer,
+  ActivationMessage,
+  ClaimScope,
+  Clock,
+  Outbox,
+} from '@signup/domain';
 import { silentLogger, type Logger } from '../logger.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 
@@ -95,10 +101,13 @@ export class OutboxDispatcher {
     clearTimeout(timer);
   }
 
-  /** One pass: claims everything due now, batch after batch, and settles it. */
-  async deliverDue(): Promise<DeliveryCounts> {
+  /**
+   * One pass: claims everything due now within `scope` (every account by
+   * default), batch after batch, and settles it.
+   */
+  async deliverDue(scope: ClaimScope = {}): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sent: 0, retried: 0, dropped: 0 };
-    await this.pass(counts, () => true);
+    await this.pass(counts, () => true, scope);
     return counts;
   }
 
@@ -131,13 +140,18 @@ export class OutboxDispatcher {
     });
   }
 
-  private async pass(counts: DeliveryCounts, go: () => boolean): Promise<void> {
+  private async pass(
+    counts: DeliveryCounts,
+    go: () => boolean,
+    scope: ClaimScope = {},
+  ): Promise<void> {
     while (go()) {
       const now = this.clock.now();
       const batch = await this.outbox.claimDue(
         now,
         this.batchSize,
         new Date(now.getTime() + this.leaseMs),
+        scope,
       );
       const outcomes = await Promise.all(batch.map((message) => this.settle(message)));
       for (const outcome of outcomes) {

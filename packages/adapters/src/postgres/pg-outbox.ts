@@ -1,4 +1,4 @@
-import type { ActivationMessage, Outbox, OutboxStats } from '@signup/domain';
+import type { ActivationMessage, ClaimScope, Outbox, OutboxStats } from '@signup/domain';
 import type { SqlClient } from '../sql/sql-client.js';
 import { isUuid, MESSAGE_COLUMNS, toMessage } from './rows.js';
 
@@ -11,18 +11,26 @@ const clip = (text: string) => text.slice(0, 1000);
 export class PgOutbox implements Outbox {
   constructor(private readonly sql: SqlClient) {}
 
-  async claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ActivationMessage[]> {
+  async claimDue(
+    now: Date,
+    limit: number,
+    leaseUntil: Date,
+    scope: ClaimScope = {},
+  ): Promise<ActivationMessage[]> {
+    const userId = scope.userId ?? null;
+    if (userId !== null && !isUuid(userId)) return [];
     const { rows } = await this.sql.query(
       `UPDATE outbox SET leased_until = $3
         WHERE id IN (
           SELECT id FROM outbox
            WHERE sent_at IS NULL AND dropped_at IS NULL AND code IS NOT NULL
              AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+             AND ($4::uuid IS NULL OR user_id = $4::uuid)
            ORDER BY due_at
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
        RETURNING ${MESSAGE_COLUMNS}`,
-      [now, limit, leaseUntil],
+      [now, limit, leaseUntil, userId],
     );
     return rows
       .map(toMessage)

@@ -1,5 +1,11 @@
 import type { ActivationMessage } from './activation-message.js';
 
+/** Narrows a claim; no field set claims every due message. */
+export interface ClaimScope {
+  /** Only this account's messages (a CLI delivering the email it just queued). */
+  readonly userId?: string;
+}
+
 export interface OutboxStats {
   /** Messages neither sent nor dropped. */
   readonly pending: number;
@@ -14,8 +20,13 @@ export interface OutboxStats {
  * until `leaseUntil`, so several dispatchers on one store send each once.
  */
 export interface Outbox {
-  /** Leases up to `limit` due messages (due at or before `now`), oldest first. */
-  claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ActivationMessage[]>;
+  /** Leases up to `limit` due messages (due at or before `now`), oldest first, within `scope`. */
+  claimDue(
+    now: Date,
+    limit: number,
+    leaseUntil: Date,
+    scope?: ClaimScope,
+  ): Promise<ActivationMessage[]>;
   /** Marks the message sent and erases its plain code. */
   markSent(id: string, now: Date): Promise<void>;
   /** Records a failed attempt and makes the message due again at `retryAt`. */

@@ -1,6 +1,6 @@
 import { EmailTakenError } from '../errors.js';
 import type { ActivationMessage } from '../ports/activation-message.js';
-import type { Outbox, OutboxStats } from '../ports/outbox.js';
+import type { ClaimScope, Outbox, OutboxStats } from '../ports/outbox.js';
 import type {
   CodeReissue,
   ListUsersQuery,
@@ -171,10 +171,16 @@ export class InMemoryUserRepository implements UserRepository {
 export class InMemoryOutbox implements Outbox {
   constructor(readonly db: InMemoryDatabase = new InMemoryDatabase()) {}
 
-  claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ActivationMessage[]> {
+  claimDue(
+    now: Date,
+    limit: number,
+    leaseUntil: Date,
+    scope: ClaimScope = {},
+  ): Promise<ActivationMessage[]> {
     const due = [...this.db.messages.values()]
       .filter(
         (m) =>
+          (scope.userId === undefined || m.userId === scope.userId) &&
           !m.sentAt &&
           !m.droppedAt &&
           m.code !== null &&

@@ -93,6 +93,22 @@ export function outboxContract(name: string, factory: StoreFactory): void {
       expect(mine.map((m) => m.code)).toEqual(['2222']);
     });
 
+    it("claims only the named account's messages when scoped to it", async () => {
+      const now = instant();
+      const mine = await registered(now, '1111');
+      const theirs = await registered(now, '2222');
+      const scoped = await store.outbox.claimDue(now, 1000, at(now, 30), {
+        userId: mine.user.id,
+      });
+      expect(scoped.map((m) => [m.userId, m.code])).toEqual([[mine.user.id, '1111']]);
+      expect(await claimMine(now, theirs.user.id)).toHaveLength(1);
+      expect(
+        await store.outbox.claimDue(now, 1000, at(now, 30), {
+          userId: '00000000-0000-4000-8000-000000000000',
+        }),
+      ).toEqual([]);
+    });
+
     it('concurrent claimers never receive the same message', async () => {
       const now = instant();
       const ids = new Set<string>();
