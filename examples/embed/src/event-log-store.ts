@@ -112,6 +112,8 @@ export class EventLogStore implements UserRepository, Outbox {
       }
       case 'activated': {
         const user = this.users.get(e.userId);
+        for (const l of this.letters.values())
+          if (l.userId === e.userId && !l.done) Object.assign(l, { done: true, code: null });
         if (user)
           this.users.set(e.userId, {
             ...user,

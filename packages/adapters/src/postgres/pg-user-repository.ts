@@ -152,13 +152,18 @@ export class PgUserRepository implements UserRepository {
   ): Promise<User | null> {
     if (!isUuid(userId) || !isUuid(codeId)) return null;
     // One statement: consume the live code (only one caller can delete it; a
-    // concurrent reissue or wrong code is re-checked after its lock), then
-    // flip the still-pending account.
+    // concurrent reissue or wrong code is re-checked after its lock), drop the
+    // unsent message that carries it, then flip the still-pending account.
     const { rows } = await this.sql.query(
       `WITH code AS (
          DELETE FROM activation_codes
           WHERE user_id = $1 AND id = $2 AND attempts < $3 AND expires_at > $4
          RETURNING user_id
+       ), unsent AS (
+         UPDATE outbox o
+            SET dropped_at = $4, code = NULL, leased_until = NULL, last_error = 'account activated'
+           FROM code
+          WHERE o.user_id = code.user_id AND o.sent_at IS NULL AND o.dropped_at IS NULL
        )
        UPDATE users u SET status = 'active', activated_at = $4
          FROM code

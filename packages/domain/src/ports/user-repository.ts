@@ -53,7 +53,10 @@ export interface UserRepository {
   /**
    * Activates the account if it is pending and `codeId` is still live, under
    * `maxAttempts` and not expired at `now`. Exactly one concurrent caller wins:
-   * it gets the active user; every other caller gets null.
+   * it gets the active user; every other caller gets null. The account's
+   * unsent message is dropped in the same step: its code is spent, so it is
+   * never sent after the activation (an operator activating while SMTP is
+   * down, or a message sent but not yet marked sent).
    */
   activate(userId: string, codeId: string, maxAttempts: number, now: Date): Promise<User | null>;
   /** How many pending accounts have a code that expired before `expiredBefore`. */

@@ -86,13 +86,7 @@ export class InMemoryUserRepository implements UserRepository {
     if (!row || row.status !== 'pending' || row.activationCode?.id !== reissue.expectedCodeId) {
       return Promise.resolve(false);
     }
-    for (const message of this.db.messages.values()) {
-      if (message.userId === row.id && !message.sentAt && !message.droppedAt) {
-        message.droppedAt = reissue.activation.code.issuedAt;
-        message.code = null;
-        message.lastError = 'replaced by a newer code';
-      }
-    }
+    this.dropUnsent(row.id, reissue.activation.code.issuedAt, 'replaced by a newer code');
     this.db.users.set(row.id, {
       ...row,
       passwordHash: reissue.passwordHash ?? row.passwordHash,
@@ -132,7 +126,17 @@ export class InMemoryUserRepository implements UserRepository {
       activationCode: null,
     };
     this.db.users.set(userId, active);
+    this.dropUnsent(userId, now, 'account activated');
     return Promise.resolve(copy(active));
+  }
+
+  /** Drops the account's messages that are neither sent nor dropped, erasing their codes. */
+  private dropUnsent(userId: string, at: Date, reason: string): void {
+    for (const message of this.db.messages.values()) {
+      if (message.userId === userId && !message.sentAt && !message.droppedAt) {
+        Object.assign(message, { droppedAt: at, code: null, leasedUntil: null, lastError: reason });
+      }
+    }
   }
 
   private expiredPending(expiredBefore: Date): UserPrimitives[] {

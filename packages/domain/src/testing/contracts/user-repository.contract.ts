@@ -143,6 +143,25 @@ export function userRepositoryContract(name: string, factory: StoreFactory): voi
       expect(stored?.activationCode).toBeNull();
     });
 
+    it('activation drops the unsent message, leased or not: its code is never sent afterwards', async () => {
+      const now = new Date();
+      const queued = aRegistration({ now });
+      const leased = aRegistration({ now });
+      for (const r of [queued, leased]) await store.users.create(r.user, r.activation);
+      const scope = (r: typeof queued) => ({ userId: r.user.id });
+      expect(await store.outbox.claimDue(now, 10, future(now, 30), scope(leased))).toHaveLength(1);
+      const later = future(now, 1);
+      for (const r of [queued, leased]) {
+        expect(
+          await store.users.activate(r.user.id, r.activation.code.id, MAX, later),
+        ).not.toBeNull();
+      }
+      const afterLease = future(now, 31);
+      for (const r of [queued, leased]) {
+        expect(await store.outbox.claimDue(afterLease, 10, future(now, 90), scope(r))).toEqual([]);
+      }
+    });
+
     it('does not activate with an expired, burned or replaced code', async () => {
       const now = new Date();
       const expired = aRegistration({ now, ttlSeconds: 60 });
