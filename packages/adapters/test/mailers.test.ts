@@ -1,6 +1,6 @@
 import { InfrastructureUnavailableError } from '@signup/domain';
-import { activationMailerContract, type ReceivedEmail } from '@signup/domain/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activationMailerContract, FakeClock, type ReceivedEmail } from '@signup/domain/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import type { Logger } from '../src/logger.js';
 import { ConsoleMailer } from '../src/mail/console-mailer.js';
@@ -111,6 +111,47 @@ describe('SmtpMailer faults', () => {
     expect(await mailer.probe()).toBe('up');
     expect(performance.now() - cached).toBeLessThan(5);
     await mailer.close();
+  });
+
+  it('a stale probe answers at once from the last result and refreshes it in the background', async () => {
+    // A switchable front for the sink: up, it pipes to the sink; down, it hangs up at once.
+    const { createServer, connect } = await import('node:net');
+    let up = true;
+    let connections = 0;
+    const front = createServer((socket) => {
+      connections += 1;
+      if (!up) return socket.destroy();
+      const upstream = connect(sink.port, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      const end = () => (socket.destroy(), upstream.destroy());
+      socket.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const port = (front.address() as { port: number }).port;
+    const clock = new FakeClock();
+    const mailer = new SmtpMailer({
+      url: `smtp://127.0.0.1:${port}`,
+      from: FROM,
+      clock,
+      timeoutsMs: { probeCache: 5000 },
+    });
+    try {
+      expect(await mailer.probe()).toBe('up'); // the first probe waits for the server
+      clock.advanceMs(4999);
+      expect(await mailer.probe()).toBe('up');
+      expect(connections).toBe(1); // fresh: not asked again
+
+      up = false;
+      clock.advanceMs(1);
+      expect(await mailer.probe()).toBe('up'); // stale: answered at once, refresh started
+      expect(await mailer.probe()).toBe('up'); // one refresh at a time
+      await vi.waitFor(async () => expect(await mailer.probe()).toBe('down'));
+      expect(connections).toBe(2);
+    } finally {
+      await mailer.close();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+    }
   });
 
   it('a server that accepts the connection but never greets: probe down after ~1 s, send bounded', async () => {

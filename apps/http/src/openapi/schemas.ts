@@ -134,7 +134,7 @@ export const Health = z
     description:
       'ok: everything up (or SMTP disabled). degraded: SMTP down or the outbox unreadable; registrations ' +
       'still work and mail waits in the outbox. down (503): the database is down. Every check is ' +
-      'time-boxed to 1 s; the SMTP probe is cached for a few seconds.',
+      'time-boxed to 1 s; the SMTP status is the last probe, refreshed in the background every 5 s.',
   });
 
 export const Liveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });

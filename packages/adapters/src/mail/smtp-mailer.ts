@@ -1,4 +1,9 @@
-import { InfrastructureUnavailableError, type ActivationMessage } from '@signup/domain';
+import {
+  InfrastructureUnavailableError,
+  systemClock,
+  type ActivationMessage,
+  type Clock,
+} from '@signup/domain';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -14,7 +19,10 @@ export interface SmtpTimeouts {
   readonly socket?: number;
   /** The health probe; default 1000. */
   readonly probe?: number;
-  /** How long a probe result is reused; default 5000. */
+  /**
+   * How long a probe result is fresh; default 5000. A stale result is still
+   * answered at once while a new probe runs in the background.
+   */
   readonly probeCache?: number;
 }
 
@@ -24,6 +32,8 @@ export interface SmtpMailerOptions {
   readonly from: string;
   readonly logger?: Logger;
   readonly timeoutsMs?: SmtpTimeouts;
+  /** Ages the cached probe result; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -37,7 +47,10 @@ export class SmtpMailer implements Mailer {
   private readonly logger: Logger;
   private readonly probeTimeoutMs: number;
   private readonly probeCacheMs: number;
+  private readonly clock: Clock;
+  /** The last probe's answer (a promise until the first one settles) and when it was asked. */
   private probed: { at: number; status: Promise<SmtpStatus> } | undefined;
+  private refreshing = false;
 
   constructor(options: SmtpMailerOptions) {
     const t = options.timeoutsMs ?? {};
@@ -45,6 +58,7 @@ export class SmtpMailer implements Mailer {
     this.logger = options.logger ?? silentLogger;
     this.probeTimeoutMs = t.probe ?? 1000;
     this.probeCacheMs = t.probeCache ?? 5000;
+    this.clock = options.clock ?? systemClock;
     this.transport = nodemailer.createTransport(
       new SMTPPool({
         url: options.url,
@@ -75,10 +89,24 @@ export class SmtpMailer implements Mailer {
     }
   }
 
+  /**
+   * Whether the SMTP server answers. The first probe (and the first after a
+   * failed send) waits for the server, at most the probe timeout; later ones
+   * answer from the last result and, once it is older than the cache time,
+   * refresh it in the background: a health check never waits on SMTP twice.
+   */
   probe(): Promise<SmtpStatus> {
-    const now = Date.now();
-    if (!this.probed || now - this.probed.at >= this.probeCacheMs) {
+    const now = this.clock.now().getTime();
+    if (!this.probed) {
       this.probed = { at: now, status: this.verify() };
+    } else if (now - this.probed.at >= this.probeCacheMs && !this.refreshing) {
+      this.refreshing = true;
+      void this.verify().then((status) => {
+        this.refreshing = false;
+        // A failed send meanwhile reset the cache: its own probe decides.
+        if (this.probed)
+          this.probed = { at: this.clock.now().getTime(), status: Promise.resolve(status) };
+      });
     }
     return this.probed.status;
   }
