@@ -46,8 +46,6 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   });
-  logger.info({ url: running.url, config: describeConfig(config) }, `listening on ${running.url}`);
-
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
@@ -74,6 +72,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Announced only once the handlers are in place: whoever waits for this line
+  // to send SIGTERM gets a graceful stop, never the default action (killed).
+  logger.info({ url: running.url, config: describeConfig(config) }, `listening on ${running.url}`);
 }
 
 await main();
