@@ -4,6 +4,7 @@
  */
 export type { DispatchEvent, RateLimiter, SmtpStatus } from '@signup/adapters';
 import type { DispatchEvent, SmtpStatus } from '@signup/adapters';
+import type { ClaimScope } from '@signup/domain';
 
 export interface DatabaseHealth {
   /** Round trip; rejects after timeoutMs; resolves with latency in ms. */
@@ -20,6 +21,6 @@ export interface SmtpHealth {
 export interface Dispatcher {
   start(): void;
   stop(drainMs?: number): Promise<void>;
-  deliverDue(): Promise<{ sent: number; retried: number; dropped: number }>;
+  deliverDue(scope?: ClaimScope): Promise<{ sent: number; retried: number; dropped: number }>;
   onEvent(listener: (event: DispatchEvent) => void): () => void;
 }

@@ -28,7 +28,7 @@ export interface Harness {
   readonly infrastructure: Infrastructure;
   /** Runs one dispatcher pass: every due message goes to `mailer`. */
   deliver(): Promise<{ sent: number; retried: number; dropped: number }>;
-  /** The newest code mailed to `email` (after delivering what is due). */
+  /** The newest code mailed to `email` (after delivering that account's due message). */
   codeFor(email: string): Promise<string>;
   /** Another app over the same database, with other settings. */
   variant(options: VariantOptions): Promise<Harness>;
@@ -81,7 +81,9 @@ function wrap(
     infrastructure,
     deliver: () => dispatcher.deliverDue(),
     async codeFor(email) {
-      await dispatcher.deliverDue();
+      // Only this account's message: another harness on the same database keeps its own.
+      const user = await infrastructure.users.findByEmail(email);
+      await dispatcher.deliverDue(user ? { userId: user.id } : {});
       const codes = mailer.codesFor(email);
       const code = codes[codes.length - 1];
       if (!code) throw new Error(`no code was mailed to ${email}`);
