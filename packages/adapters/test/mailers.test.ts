@@ -106,10 +106,9 @@ describe('SmtpMailer faults', () => {
 
   it('probe answers up for a live server and caches the answer', async () => {
     const mailer = new SmtpMailer({ url: sink.url, from: FROM });
-    expect(await mailer.probe()).toBe('up');
-    const cached = performance.now();
-    expect(await mailer.probe()).toBe('up');
-    expect(performance.now() - cached).toBeLessThan(5);
+    const first = mailer.probe();
+    expect(await first).toBe('up');
+    expect(mailer.probe()).toBe(first); // the same answer, the server not asked again
     await mailer.close();
   });
 
