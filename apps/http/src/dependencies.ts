@@ -21,6 +21,9 @@ export interface SmtpHealth {
 export interface Dispatcher {
   start(): void;
   stop(drainMs?: number): Promise<void>;
-  deliverDue(scope?: ClaimScope): Promise<{ sent: number; retried: number; dropped: number }>;
+  deliverDue(
+    scope?: ClaimScope,
+    options?: { readonly until?: number },
+  ): Promise<{ sent: number; retried: number; dropped: number }>;
   onEvent(listener: (event: DispatchEvent) => void): () => void;
 }

@@ -44,6 +44,9 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Kept free at the end of the shutdown budget for closing the pool and exiting. */
+const CLOSE_MARGIN_MS = 500;
+
 /** Listens on HOST:PORT and starts the outbox dispatcher. */
 export async function startServer(container: DependencyContainer): Promise<RunningServer> {
   const config = container.resolve<Config>(TOKENS.Config);
@@ -61,11 +64,15 @@ export async function startServer(container: DependencyContainer): Promise<Runni
   let stopping: Promise<void> | null = null;
 
   async function stop(): Promise<void> {
+    // Everything below ends inside SHUTDOWN_TIMEOUT_SECONDS, with room to close the pool.
+    const deadline = performance.now() + config.shutdownTimeoutSeconds * 1000 - CLOSE_MARGIN_MS;
+    const left = () => Math.max(0, deadline - performance.now());
     lifecycle.beginShutdown();
     await closeServer(server);
     logger.info({}, 'http server closed; flushing the outbox');
-    await dispatcher.stop(config.shutdownTimeoutSeconds * 500);
-    const flushed = await dispatcher.deliverDue();
+    await dispatcher.stop(Math.min(config.shutdownTimeoutSeconds * 500, left()));
+    // What the flush has no time for stays in the outbox for the next process.
+    const flushed = await dispatcher.deliverDue({}, { until: deadline });
     logger.info({ flushed }, 'outbox flushed; closing connections');
     await closeContainer(container);
   }

@@ -1,4 +1,4 @@
-import type { ActivationMailer } from '@signup/domain';
+import type { ActivationMailer, Outbox } from '@signup/domain';
 import {
   aRegistration,
   createInMemoryStore,
@@ -64,6 +64,18 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
     expect(await dispatcher.deliverDue()).toEqual({ sent: 6, retried: 0, dropped: 0 });
   });
 
+  it('deliverDue claims no batch after its deadline: the rest stays due', async () => {
+    const mailer = new RecordingMailer();
+    const { dispatcher } = await setup(mailer);
+    const past = performance.now();
+    expect(await dispatcher.deliverDue({}, { until: past })).toEqual({
+      sent: 0,
+      retried: 0,
+      dropped: 0,
+    });
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 7, retried: 0, dropped: 0 });
+  });
+
   it('a failed send is retried later, not at once, and reported with its error', async () => {
     const mailer = new RecordingMailer();
     mailer.failWith = new Error('421 try later');
@@ -94,6 +106,60 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
     const took = performance.now() - started;
     expect(took).toBeGreaterThanOrEqual(150);
     expect(took).toBeLessThan(1000);
+  });
+
+  /** An outbox whose markSent fails `failures` times, then works. */
+  function flakyMarks(failures: number) {
+    const store = createInMemoryStore();
+    let left = failures;
+    const outbox: Outbox = Object.assign(Object.create(store.outbox) as Outbox, {
+      markSent: (id: string, now: Date) => {
+        if (left > 0) {
+          left -= 1;
+          return Promise.reject(new Error('connection terminated'));
+        }
+        return store.outbox.markSent(id, now);
+      },
+    });
+    return { store, outbox };
+  }
+
+  it('records "sent" through a short database outage: the mail goes out once', async () => {
+    const { store, outbox } = flakyMarks(3);
+    const clock = new FakeClock();
+    const mailer = new RecordingMailer();
+    const dispatcher = new OutboxDispatcher({
+      outbox,
+      mailer,
+      clock,
+      markSentRetryMs: [1, 1, 1, 1],
+    });
+    const r = aRegistration({ now: clock.now() });
+    await store.users.create(r.user, r.activation);
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 1, retried: 0, dropped: 0 });
+    clock.advanceSeconds(120); // long past the lease: recorded, so never claimed again
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 0 });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('gives up recording after its tries: the pass fails and the lease brings the message back', async () => {
+    const { store, outbox } = flakyMarks(3);
+    const clock = new FakeClock();
+    const mailer = new RecordingMailer();
+    const dispatcher = new OutboxDispatcher({
+      outbox,
+      mailer,
+      clock,
+      leaseSeconds: 10,
+      markSentRetryMs: [1],
+    });
+    const r = aRegistration({ now: clock.now() });
+    await store.users.create(r.user, r.activation);
+    await expect(dispatcher.deliverDue()).rejects.toThrow('connection terminated');
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 0 }); // leased
+    clock.advanceSeconds(11); // the lease is over, the code (60 s) still valid
+    expect(await dispatcher.deliverDue()).toEqual({ sent: 1, retried: 0, dropped: 0 });
+    expect(mailer.sent).toHaveLength(2); // the documented duplicate window
   });
 
   it('wakes on a queued-message signal without waiting for the poll', async () => {

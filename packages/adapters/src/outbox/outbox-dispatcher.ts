@@ -27,6 +27,12 @@ export interface OutboxDispatcherOptions {
   pollIntervalMs?: number;
   leaseSeconds?: number;
   backoff?: BackoffPolicy;
+  /**
+   * Waits between tries of recording "sent" when the database refuses it
+   * (default 250, 500, 1000, 2000, 4000 ms). Tries stop early so they end
+   * well inside the lease: a message recorded late is still sent once.
+   */
+  markSentRetryMs?: readonly number[];
 }
 
 export interface DeliveryCounts {
@@ -54,6 +60,7 @@ export class OutboxDispatcher {
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly backoff: BackoffPolicy;
+  private readonly markSentRetryMs: readonly number[];
   private readonly listeners = new Set<(event: DispatchEvent) => void>();
 
   private started = false;
@@ -72,6 +79,7 @@ export class OutboxDispatcher {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
     this.backoff = options.backoff ?? { baseMs: 500, maxMs: 60_000 };
+    this.markSentRetryMs = options.markSentRetryMs ?? [250, 500, 1000, 2000, 4000];
   }
 
   /** Starts delivering in the background: at once, on every wake-up, and every poll interval. */
@@ -103,11 +111,17 @@ export class OutboxDispatcher {
 
   /**
    * One pass: claims everything due now within `scope` (every account by
-   * default), batch after batch, and settles it.
+   * default), batch after batch, and settles it. With `until` (a
+   * `performance.now()` instant) no batch is claimed after it: what is left
+   * stays due for the next pass or the next process.
    */
-  async deliverDue(scope: ClaimScope = {}): Promise<DeliveryCounts> {
+  async deliverDue(
+    scope: ClaimScope = {},
+    options: { readonly until?: number } = {},
+  ): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sent: 0, retried: 0, dropped: 0 };
-    await this.pass(counts, () => true, scope);
+    const until = options.until ?? Infinity;
+    await this.pass(counts, () => performance.now() < until, scope);
     return counts;
   }
 
@@ -153,7 +167,8 @@ export class OutboxDispatcher {
         new Date(now.getTime() + this.leaseMs),
         scope,
       );
-      const outcomes = await Promise.all(batch.map((message) => this.settle(message)));
+      const claimedAt = performance.now();
+      const outcomes = await Promise.all(batch.map((message) => this.settle(message, claimedAt)));
       for (const outcome of outcomes) {
         if (outcome === 'sent') counts.sent += 1;
         else if (outcome === 'retry') counts.retried += 1;
@@ -163,7 +178,7 @@ export class OutboxDispatcher {
     }
   }
 
-  private async settle(message: ActivationMessage): Promise<Outcome> {
+  private async settle(message: ActivationMessage, claimedAt: number): Promise<Outcome> {
     const now = this.clock.now();
     if (now.getTime() >= message.codeExpiresAt.getTime()) {
       await this.outbox.drop(message.id, now, 'code expired before delivery');
@@ -193,20 +208,41 @@ export class OutboxDispatcher {
       return 'retry';
     }
     const latencyMs = performance.now() - started;
-    try {
-      await this.outbox.markSent(message.id, this.clock.now());
-    } catch (error) {
-      // The one duplicate window: SMTP accepted, the mark did not land. The
-      // lease runs out and the message is sent again (see the README).
-      this.logger.error(
-        { messageId: message.id, err: (error as Error).message },
-        'activation email sent but not marked sent; it will be sent again after its lease',
-      );
-      throw error;
-    }
+    await this.recordSent(message, claimedAt);
     this.logger.debug({ messageId: message.id, latencyMs }, 'activation email sent');
     this.emit({ kind: 'sent', messageId: message.id, latencyMs });
     return 'sent';
+  }
+
+  /**
+   * Marks the message sent, trying again through a short database outage. If
+   * every try fails (the one duplicate window: SMTP accepted, the mark did not
+   * land), the lease runs out and the message is sent again; see the README.
+   */
+  private async recordSent(message: ActivationMessage, claimedAt: number): Promise<void> {
+    // Stop trying with a margin of half the lease, so no other dispatcher claims it meanwhile.
+    const retryUntil = claimedAt + this.leaseMs / 2;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.outbox.markSent(message.id, this.clock.now());
+        return;
+      } catch (error) {
+        const waitMs = this.markSentRetryMs[attempt];
+        const err = (error as Error).message;
+        if (waitMs === undefined || performance.now() + waitMs >= retryUntil) {
+          this.logger.error(
+            { messageId: message.id, attempts: attempt + 1, err },
+            'activation email sent but not marked sent; it will be sent again after its lease',
+          );
+          throw error;
+        }
+        this.logger.warn(
+          { messageId: message.id, retryInMs: waitMs, err },
+          'activation email sent; recording it failed, trying again',
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   private emit(event: DispatchEvent): void {
