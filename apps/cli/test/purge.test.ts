@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { describeOnBothEngines, describeOnPostgres, type Engine } from './support/engines.js';
 import { createPgSqlClient } from '@signup/adapters';
+import { TEST_CONNECTION_TIMEOUT_MS } from '@signup/adapters/testing';
 import { expectStatus, pollWhile, startHttpServer } from './support/http-server.js';
 import { json, runSignup, SIGNUP_BIN, BASE_ENV } from './support/run-signup.js';
 import { countUsers, seedAccounts } from './support/seed.js';
@@ -46,7 +47,11 @@ describe.concurrent('signup purge-expired', () => {
       const databaseUrl = engine().env().DATABASE_URL;
       const api = databaseUrl ? await startHttpServer(databaseUrl) : undefined;
       const lockProbe = databaseUrl
-        ? createPgSqlClient({ connectionString: databaseUrl, poolMax: 1 })
+        ? createPgSqlClient({
+            connectionString: databaseUrl,
+            poolMax: 1,
+            connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+          })
         : undefined;
       try {
         const purge = run(['purge-expired', '--batch-size', '1000', '--json']);

@@ -7,6 +7,7 @@ import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import {
   describeWithPostgres,
   provisionTestDatabase,
+  TEST_CONNECTION_TIMEOUT_MS,
   type TestDatabase,
 } from '../src/testing/index.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
@@ -17,7 +18,11 @@ const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 describeWithPostgres('migrations on PostgreSQL', (getUrl) => {
   const clients: SqlClient[] = [];
   const open = () => {
-    const sql = createPgSqlClient({ connectionString: getUrl(), poolMax: 2 });
+    const sql = createPgSqlClient({
+      connectionString: getUrl(),
+      poolMax: 2,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     clients.push(sql);
     return sql;
   };
@@ -57,7 +62,11 @@ it.runIf(process.env.TEST_DATABASE_URL)(
     if ('skip' in db) throw new Error(db.skip);
     edited = db;
     await cp(MIGRATIONS, dir.path, { recursive: true });
-    const sql = createPgSqlClient({ connectionString: db.url, poolMax: 1 });
+    const sql = createPgSqlClient({
+      connectionString: db.url,
+      poolMax: 1,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     try {
       await migrate(sql, undefined, dir.path);
       await appendFile(join(dir.path, '0002_outbox.sql'), '\n-- a harmless-looking edit\n');

@@ -2,7 +2,7 @@ import { afterAll } from 'vitest';
 import { migrate } from '../src/postgres/migrations.js';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres } from '../src/testing/index.js';
+import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
 import { dispatcherSuite } from './support/dispatcher-suite.js';
 
 describeWithPostgres('PostgreSQL', (getUrl) => {
@@ -11,7 +11,11 @@ describeWithPostgres('PostgreSQL', (getUrl) => {
     await Promise.all(clients.map((c) => c.close()));
   });
   dispatcherSuite('PostgreSQL', async () => {
-    const sql = createPgSqlClient({ connectionString: getUrl(), poolMax: 5 });
+    const sql = createPgSqlClient({
+      connectionString: getUrl(),
+      poolMax: 5,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     clients.push(sql);
     await migrate(sql);
     return sql;

@@ -6,7 +6,7 @@ import { migrate } from '../src/postgres/migrations.js';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import { PgUserRepository } from '../src/postgres/pg-user-repository.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres } from '../src/testing/index.js';
+import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
 import { closedPort } from './support/closed-port.js';
 import { measureCreates } from './support/register-cost.js';
 
@@ -70,7 +70,12 @@ describe('PostgreSQL unreachable: a typed error within ~3 s, never a hang', () =
 describeWithPostgres('PostgreSQL client', (getUrl) => {
   let sql: SqlClient;
   beforeAll(async () => {
-    sql = createPgSqlClient({ connectionString: getUrl(), poolMax: 5, statementTimeoutMs: 300 });
+    sql = createPgSqlClient({
+      connectionString: getUrl(),
+      poolMax: 5,
+      statementTimeoutMs: 300,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     await migrate(sql);
   });
   afterAll(async () => {
@@ -128,7 +133,11 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
   });
 
   it('NOTIFY wakes subscribers of every instance after the commit, not on rollback', async () => {
-    const other = createPgSqlClient({ connectionString: getUrl(), poolMax: 1 });
+    const other = createPgSqlClient({
+      connectionString: getUrl(),
+      poolMax: 1,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     let signals = 0;
     const woke = new Promise<void>((resolve) => {
       other.onMessageQueued(() => {

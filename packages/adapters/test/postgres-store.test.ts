@@ -3,13 +3,17 @@ import { afterAll } from 'vitest';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import { migrate } from '../src/postgres/migrations.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres } from '../src/testing/index.js';
+import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
 import { storeOn } from './support/stores.js';
 
 describeWithPostgres('PostgreSQL store', (getUrl) => {
   const clients: SqlClient[] = [];
   const open = async () => {
-    const sql = createPgSqlClient({ connectionString: getUrl(), poolMax: 10 });
+    const sql = createPgSqlClient({
+      connectionString: getUrl(),
+      poolMax: 10,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     clients.push(sql);
     await migrate(sql);
     return { ...storeOn(sql), close: () => sql.close() };

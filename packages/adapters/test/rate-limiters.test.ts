@@ -6,7 +6,7 @@ import { InMemoryRateLimiter } from '../src/rate-limit/in-memory-rate-limiter.js
 import type { RateLimiter, RateLimitOptions } from '../src/rate-limit/rate-limiter.js';
 import { SqlRateLimiter } from '../src/rate-limit/sql-rate-limiter.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres } from '../src/testing/index.js';
+import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
 
 const T0 = new Date('2030-03-03T10:00:00.000Z'); // a window boundary for 60 s windows
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -62,7 +62,11 @@ describeWithPostgres('SqlRateLimiter on PostgreSQL', (getUrl) => {
   let sql: SqlClient;
   const clients: SqlClient[] = [];
   beforeAll(async () => {
-    sql = createPgSqlClient({ connectionString: getUrl(), poolMax: 10 });
+    sql = createPgSqlClient({
+      connectionString: getUrl(),
+      poolMax: 10,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     clients.push(sql);
     await migrate(sql);
   });
@@ -72,7 +76,11 @@ describeWithPostgres('SqlRateLimiter on PostgreSQL', (getUrl) => {
   rateLimiterSuite('SqlRateLimiter', (options) => new SqlRateLimiter(sql, options));
 
   it('two instances share one count, and finished windows can be pruned', async () => {
-    const other = createPgSqlClient({ connectionString: getUrl(), poolMax: 2 });
+    const other = createPgSqlClient({
+      connectionString: getUrl(),
+      poolMax: 2,
+      connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
+    });
     clients.push(other);
     const a = new SqlRateLimiter(sql, { limit: 2, windowSeconds: 60 });
     const b = new SqlRateLimiter(other, { limit: 2, windowSeconds: 60 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createPgSqlClient, openPgliteSqlClient, type SqlClient } from '@signup/adapters';
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '@signup/adapters/testing';
 
 /** Where a suite's database lives, as the CLI sees it (env) and as the test reaches it (SQL). */
 export interface Engine {
@@ -28,6 +28,7 @@ export function describeOnPostgres(name: string, suite: (engine: () => Engine) =
           connectionString: getUrl(),
           poolMax: 4,
           statementTimeoutMs: 60_000,
+          connectionTimeoutMs: TEST_CONNECTION_TIMEOUT_MS,
         });
         try {
           return await fn(sql);

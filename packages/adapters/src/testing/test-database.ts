@@ -4,6 +4,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
+/**
+ * How long a test's own helper client may take to connect. The server's 2 s
+ * (answer 503 fast) is the behaviour under test elsewhere; a helper that seeds
+ * or inspects data should wait out a CI machine busy creating databases.
+ */
+export const TEST_CONNECTION_TIMEOUT_MS = 15_000;
+
 /** A throwaway database of its own for one test file. */
 export interface TestDatabase {
   readonly url: string;
