@@ -225,6 +225,9 @@ describeEngines('health, probes, metrics and logs', (h) => {
       res: { statusCode: 201 },
       responseTime: expect.any(Number),
     });
+    // The response is its status only: no copy of the helmet headers on every line.
+    for (const line of requestLines)
+      expect(Object.keys(line.res as object)).toEqual(['statusCode']);
 
     const everything = raw.join('\n');
     const encoded = auth.slice('Basic '.length);
