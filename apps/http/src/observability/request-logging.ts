@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id.js';
 
+/** How a response appears in a log line, on both paths below. */
+const responseForLog = (res: { statusCode: number }) => ({ statusCode: res.statusCode });
+
 /**
  * One JSON log line per request, carrying the request id that is also sent
  * back in X-Request-Id. Bodies are never logged; the Authorization and Cookie
@@ -17,7 +20,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     logger,
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId' },
-    serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+    serializers: { res: responseForLog },
     genReqId(req: IncomingMessage, res: ServerResponse) {
       const id = requestIdFor(req);
       res.setHeader(REQUEST_ID_HEADER, id);
@@ -48,7 +51,7 @@ function errorsOnly(logger: Logger): RequestHandler {
         {
           requestId,
           req: { method: req.method, url: req.url },
-          res: { statusCode: res.statusCode },
+          res: responseForLog(res),
           err,
         },
         `${req.method} ${req.url} ${res.statusCode}`,
