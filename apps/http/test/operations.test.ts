@@ -242,6 +242,34 @@ describeEngines('health, probes, metrics and logs', (h) => {
     );
   });
 
+  it('a query string never reaches a log line: a code sent there by mistake stays out', async () => {
+    const { logger, lines, raw } = capturingLogger();
+    const app = await h().variant({ logger });
+    const email = uniqueEmail('query');
+    expect(
+      (await request(app.app).post('/api/v1/register').send({ email, password: PASSWORD })).status,
+    ).toBe(201);
+    const code = await app.codeFor(email);
+
+    const res = await request(app.app)
+      .post(`/api/v1/activate?code=${code}&password=${encodeURIComponent(PASSWORD)}`)
+      .set('Authorization', basic(email, PASSWORD))
+      .send({ code });
+    expect(res.status).toBe(200);
+
+    const line = lines.find(
+      (l) => (l.req as { id?: string } | undefined)?.id === res.headers['x-request-id'],
+    );
+    expect(line).toMatchObject({
+      msg: 'POST /api/v1/activate 200',
+      req: { method: 'POST', url: '/api/v1/activate' },
+    });
+    expect(line?.req).not.toHaveProperty('query');
+    const everything = raw.join('\n');
+    expect(everything).not.toContain(`code=${code}`);
+    expect(everything).not.toContain(PASSWORD);
+  });
+
   it('a 500 is logged at error level with the error, under the same request id', async () => {
     const { logger, lines } = capturingLogger();
     const broken = await h().variant({

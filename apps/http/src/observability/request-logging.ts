@@ -4,8 +4,34 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id.js';
 
-/** How a response appears in a log line, on both paths below. */
+/**
+ * The path without its query string. The API takes no query parameters, so a
+ * query only ever carries what a client put there by mistake (a code, a
+ * password): it never reaches a log line.
+ */
+const pathForLog = (url: string | undefined = '') => url.split('?', 1)[0];
+
+interface SerializedRequest {
+  id: unknown;
+  method: string;
+  url: string;
+  headers: Record<string, unknown>;
+  remoteAddress?: string;
+  remotePort?: number;
+}
+
+/** How a request and a response appear in a log line, on both paths below. */
+const requestForLog = (req: SerializedRequest) => ({
+  id: req.id,
+  method: req.method,
+  url: pathForLog(req.url),
+  headers: req.headers,
+  remoteAddress: req.remoteAddress,
+  remotePort: req.remotePort,
+});
 const responseForLog = (res: { statusCode: number }) => ({ statusCode: res.statusCode });
+const messageFor = (req: { method?: string; url?: string }, res: { statusCode: number }) =>
+  `${req.method} ${pathForLog(req.url)} ${res.statusCode}`;
 
 /**
  * One JSON log line per request, carrying the request id that is also sent
@@ -20,7 +46,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     logger,
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId' },
-    serializers: { res: responseForLog },
+    serializers: { req: requestForLog, res: responseForLog },
     genReqId(req: IncomingMessage, res: ServerResponse) {
       const id = requestIdFor(req);
       res.setHeader(REQUEST_ID_HEADER, id);
@@ -30,8 +56,8 @@ export function requestLogging(logger: Logger): RequestHandler {
       if (error || res.statusCode >= 500) return 'error';
       return 'info';
     },
-    customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    customSuccessMessage: messageFor,
+    customErrorMessage: messageFor,
   }) as RequestHandler;
 }
 
@@ -50,11 +76,11 @@ function errorsOnly(logger: Logger): RequestHandler {
       logger.error(
         {
           requestId,
-          req: { method: req.method, url: req.url },
+          req: { method: req.method, url: pathForLog(req.url) },
           res: responseForLog(res),
           err,
         },
-        `${req.method} ${req.url} ${res.statusCode}`,
+        messageFor(req, res),
       );
     });
     next();
