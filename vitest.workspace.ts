@@ -17,6 +17,15 @@ export const projects: TestProjectInlineConfiguration[] = [
   {
     extends: true,
     test: {
+      name: 'testkit',
+      include: ['packages/testkit/test/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+    },
+  },
+  {
+    extends: true,
+    test: {
       name: 'adapters',
       include: ['packages/adapters/test/**/*.test.ts'],
       testTimeout: 60_000,

@@ -1,10 +1,5 @@
 export * from './config/config.js';
 export * from './logger.js';
-export {
-  provisionTestDatabase,
-  type TestDatabase,
-  type NoTestDatabase,
-} from './testing/test-database.js';
 export * from './sql/sql-client.js';
 export * from './sql/open-sql-client.js';
 export * from './postgres/pg-sql-client.js';

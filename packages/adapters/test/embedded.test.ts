@@ -13,7 +13,7 @@ import { PgUserRepository } from '../src/postgres/pg-user-repository.js';
 import { openSqlClient } from '../src/sql/open-sql-client.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
 import { measureCreates } from './support/register-cost.js';
-import { tempDir } from './support/temp-pglite.js';
+import { tempDir } from '@signup/testkit';
 
 /** These tests share one data directory in order: opening a fresh PGlite costs seconds. */
 describe('embedded PGlite store', () => {

@@ -7,8 +7,7 @@ import { ConsoleMailer } from '../src/mail/console-mailer.js';
 import { createMailer } from '../src/mail/create-mailer.js';
 import { renderActivationEmail } from '../src/mail/render-activation-email.js';
 import { SmtpMailer } from '../src/mail/smtp-mailer.js';
-import { SmtpSink } from './support/smtp-sink.js';
-import { closedPort } from './support/closed-port.js';
+import { closedPort, plainMessage, SmtpSink } from '@signup/testkit';
 
 const FROM = 'signup <no-reply@example.test>';
 
@@ -35,7 +34,7 @@ activationMailerContract('SmtpMailer against an in-process SMTP server', async (
   return {
     mailer,
     from: 'no-reply@example.test',
-    received: () => Promise.resolve(sink.messages),
+    received: () => Promise.resolve(sink.messages.map(plainMessage)),
     async close() {
       await mailer.close();
       await sink.close();
@@ -83,13 +82,13 @@ describe('SmtpMailer faults', () => {
 
   it('a refusing server: the send rejects with InfrastructureUnavailableError("smtp")', async () => {
     const mailer = new SmtpMailer({ url: sink.url, from: FROM });
-    sink.refusing = true;
+    sink.mode = 'defer';
     try {
       const error: unknown = await mailer.send(message).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InfrastructureUnavailableError);
       expect((error as InfrastructureUnavailableError).dependency).toBe('smtp');
     } finally {
-      sink.refusing = false;
+      sink.mode = 'accept';
       await mailer.close();
     }
   });

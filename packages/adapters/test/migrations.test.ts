@@ -5,13 +5,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate, MigrationChecksumError, pendingMigrations } from '../src/postgres/migrations.js';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import {
-  describeWithPostgres,
   provisionTestDatabase,
   TEST_CONNECTION_TIMEOUT_MS,
+  tempDir,
   type TestDatabase,
-} from '../src/testing/index.js';
+} from '@signup/testkit';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { tempDir } from './support/temp-pglite.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { afterAll, describe } from 'vitest';
 import { dispatcherSuite } from './support/dispatcher-suite.js';
-import { openTempPglite } from './support/temp-pglite.js';
+import { openTempPglite } from '@signup/testkit';
 
 describe('PGlite', () => {
   let opened: Awaited<ReturnType<typeof openTempPglite>> | undefined;

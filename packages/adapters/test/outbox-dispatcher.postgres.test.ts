@@ -2,7 +2,8 @@ import { afterAll } from 'vitest';
 import { migrate } from '../src/postgres/migrations.js';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
+import { TEST_CONNECTION_TIMEOUT_MS } from '@signup/testkit';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { dispatcherSuite } from './support/dispatcher-suite.js';
 
 describeWithPostgres('PostgreSQL', (getUrl) => {

@@ -2,7 +2,7 @@ import { outboxContract, userRepositoryContract } from '@signup/domain/testing';
 import { afterAll } from 'vitest';
 import type { SqlClient } from '../src/sql/sql-client.js';
 import { storeOn } from './support/stores.js';
-import { openTempPglite } from './support/temp-pglite.js';
+import { openTempPglite } from '@signup/testkit';
 
 // One embedded database for both suites: opening a fresh PGlite costs seconds.
 let opened: ReturnType<typeof openTempPglite> | undefined;

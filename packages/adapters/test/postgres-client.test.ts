@@ -6,8 +6,8 @@ import { migrate } from '../src/postgres/migrations.js';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import { PgUserRepository } from '../src/postgres/pg-user-repository.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
-import { closedPort } from './support/closed-port.js';
+import { closedPort, TEST_CONNECTION_TIMEOUT_MS } from '@signup/testkit';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { measureCreates } from './support/register-cost.js';
 
 /** Runs `fn` and returns what it rejected with and how long that took. */

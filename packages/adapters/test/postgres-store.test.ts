@@ -3,7 +3,8 @@ import { afterAll } from 'vitest';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import { migrate } from '../src/postgres/migrations.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
+import { TEST_CONNECTION_TIMEOUT_MS } from '@signup/testkit';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { storeOn } from './support/stores.js';
 
 describeWithPostgres('PostgreSQL store', (getUrl) => {

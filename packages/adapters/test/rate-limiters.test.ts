@@ -6,7 +6,8 @@ import { InMemoryRateLimiter } from '../src/rate-limit/in-memory-rate-limiter.js
 import type { RateLimiter, RateLimitOptions } from '../src/rate-limit/rate-limiter.js';
 import { SqlRateLimiter } from '../src/rate-limit/sql-rate-limiter.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
-import { describeWithPostgres, TEST_CONNECTION_TIMEOUT_MS } from '../src/testing/index.js';
+import { TEST_CONNECTION_TIMEOUT_MS } from '@signup/testkit';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 
 const T0 = new Date('2030-03-03T10:00:00.000Z'); // a window boundary for 60 s windows
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);

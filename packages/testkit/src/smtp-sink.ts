@@ -33,6 +33,24 @@ export function activationCodeIn(text: string): string {
   return code;
 }
 
+/** A message as plain strings: the addresses as their header text, an absent part as ''. */
+export function plainMessage(mail: ParsedMail): {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+} {
+  const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
+  return {
+    from: mail.from?.text ?? '',
+    to: to.map((a) => a.text).join(', '),
+    subject: mail.subject ?? '',
+    text: mail.text ?? '',
+    html: typeof mail.html === 'string' ? mail.html : '',
+  };
+}
+
 const smtpError = (responseCode: number, message: string) =>
   Object.assign(new Error(message), { responseCode });
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { provisionTestDatabase } from '../src/testing/index.js';
+import { provisionTestDatabase } from '../src/postgres.js';
 
 describe('provisionTestDatabase', () => {
   it('skips with one line when neither TEST_DATABASE_URL nor a container runtime is there', async () => {
