@@ -4,7 +4,7 @@ import { FakeClock } from '@signup/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContainer, closeContainer } from '../src/container.js';
 import { TOKENS } from '../src/tokens.js';
-import { pglite, type EngineDatabase } from './support/engines.js';
+import { pglite, type EngineDatabase } from '@signup/testkit';
 import { capturingLogger } from './support/log-capture.js';
 import { TEST_ENV } from './support/harness.js';
 import { TestMailer } from './support/test-mailer.js';

@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from './support/engines.js';
+import { ENGINES, startServer, startSmtpSink, type SmtpSink } from '@signup/testkit';
 import { basic, uniqueEmail } from './support/harness.js';
-import { spawnServer } from './support/server-process.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
 const BASE_ENV = {
   HOST: '127.0.0.1',
@@ -30,7 +28,10 @@ describe('the built server process', () => {
       `[${engine.name}] register, read the code from the mail, activate, SIGTERM -> exit 0`,
       async () => {
         const database = await engine.open();
-        const server = spawnServer({ ...BASE_ENV, ...database.env, SMTP_URL: smtp.url });
+        const server = await startServer(
+          { ...BASE_ENV, ...database.env, SMTP_URL: smtp.url },
+          { waitFor: 'nothing' },
+        );
         try {
           const listening = await server.waitForLog((l) => typeof l.url === 'string');
           const url = listening.url as string;
@@ -70,7 +71,7 @@ describe('the built server process', () => {
           });
 
           server.child.kill('SIGTERM');
-          expect(await server.exited).toBe(0);
+          expect((await server.exited).code).toBe(0);
           const logs = server.stdout.join('\n');
           expect(logs).toContain('"requestId":"e2e-register"');
           expect(logs).not.toContain(password);
@@ -87,13 +88,13 @@ describe('the built server process', () => {
   it('SIGTERM still exits 0 when whoever read its log has gone away (broken stdout pipe)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signup-e2e-'));
     try {
-      const server = spawnServer({ ...BASE_ENV, DATA_DIR: dir });
+      const server = await startServer({ ...BASE_ENV, DATA_DIR: dir }, { waitFor: 'nothing' });
       await server.waitForLog((l) => typeof l.url === 'string');
       // The reader of the log goes away: the next line (the shutdown's) meets EPIPE.
-      server.child.stdout.destroy();
+      server.child.stdout!.destroy();
       server.child.kill('SIGTERM');
       const timeout = new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000));
-      expect(await Promise.race([server.exited, timeout])).toBe(0);
+      expect(await Promise.race([server.exited.then((e) => e.code), timeout])).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -102,9 +103,12 @@ describe('the built server process', () => {
   it('a bad configuration stops it with exit 2 and one line naming every bad variable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signup-e2e-'));
     try {
-      const server = spawnServer({ ...BASE_ENV, DATA_DIR: dir, PORT: 'eighty', BCRYPT_COST: '99' });
-      expect(await server.exited).toBe(2);
-      const stderr = server.stderr.join('');
+      const server = await startServer(
+        { ...BASE_ENV, DATA_DIR: dir, PORT: 'eighty', BCRYPT_COST: '99' },
+        { waitFor: 'nothing' },
+      );
+      expect((await server.exited).code).toBe(2);
+      const stderr = server.stderr.join('\n');
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).toContain('PORT');
       expect(stderr).toContain('BCRYPT_COST');

@@ -104,9 +104,9 @@ const parseJson = (text: string): Record<string, unknown> | undefined => {
 
 /**
  * Starts `node apps/http/dist/main.js` (or `entry`) as a process group of its
- * own, with exactly `env` over PATH, `NODE_ENV=production` and
- * `HOST=127.0.0.1` (undefined values are left out), on `env.PORT` or a free
- * port. Captures every output line (RELIABILITY_LOG_DIR=<dir> also keeps them
+ * own, with exactly `env` over `NODE_ENV=production`, `HOST=127.0.0.1` and
+ * `baseEnv` (default: PATH only; undefined values are left out), on
+ * `env.PORT` or a free port. Captures every output line (RELIABILITY_LOG_DIR=<dir> also keeps them
  * in <dir>/<name>.log) and resolves once it is started (see `waitFor`);
  * rejects with the output if it exits or the deadline passes first.
  */
@@ -125,11 +125,12 @@ export async function startServer(
 
   const childEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...options.baseEnv,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    ...options.baseEnv,
   };
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined) childEnv[key] = String(value);
   childEnv.PORT = String(port);
 
   const fd = options.logFile ? openSync(options.logFile, 'a') : undefined;

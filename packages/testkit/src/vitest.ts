@@ -11,6 +11,26 @@ function printSkip(reason: string): void {
   console.warn(reason);
 }
 
+/**
+ * A describe block per engine, titled `title(engine)` or `<title> [<engine>]`;
+ * an engine that cannot run here is skipped with one printed line saying why.
+ */
+export function describeEachEngine(
+  title: string | ((engine: Engine) => string),
+  body: (engine: Engine) => void,
+  engines: readonly Engine[] = ENGINES,
+): void {
+  for (const engine of engines) {
+    const name = typeof title === 'string' ? `${title} [${engine.name}]` : title(engine);
+    if (engine.skip) {
+      printSkip(engine.skip);
+      describe.skip(name, () => body(engine)); // lists the skipped tests
+    } else {
+      describe(name, () => body(engine));
+    }
+  }
+}
+
 export interface DescribeOnEnginesOptions {
   /** Default: ENGINES (PGlite, PostgreSQL). */
   readonly engines?: readonly Engine[];
@@ -19,23 +39,18 @@ export interface DescribeOnEnginesOptions {
 }
 
 /**
- * A describe block per engine (titled `title(engine)`, or `<title> [<engine>]`),
- * each over a database of its own: opened in beforeAll, disposed in afterAll.
- * An engine that cannot run here is skipped with one printed line saying why.
+ * describeEachEngine, each block over a database of its own: opened in
+ * beforeAll, disposed in afterAll.
  */
 export function describeOnEngines(
   title: string | ((engine: Engine) => string),
   body: (database: () => EngineDatabase, engine: Engine) => void,
   options: DescribeOnEnginesOptions = {},
 ): void {
-  for (const engine of options.engines ?? ENGINES) {
-    const name = typeof title === 'string' ? `${title} [${engine.name}]` : title(engine);
-    if (engine.skip) {
-      printSkip(engine.skip);
-      describe.skip(name, () => body(() => undefined as never, engine)); // lists the skipped tests
-      continue;
-    }
-    describe(name, () => {
+  describeEachEngine(
+    title,
+    (engine) => {
+      if (engine.skip) return body(() => undefined as never, engine);
       let database: EngineDatabase | undefined;
       beforeAll(async () => {
         database = await engine.open(
@@ -50,8 +65,9 @@ export function describeOnEngines(
           throw new Error('the test database is not open yet (use it inside hooks or tests)');
         return database;
       }, engine);
-    });
-  }
+    },
+    options.engines,
+  );
 }
 
 /**

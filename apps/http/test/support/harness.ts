@@ -10,7 +10,7 @@ import { buildContainer, closeContainer } from '../../src/container.js';
 import type { Dispatcher } from '../../src/dependencies.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { TOKENS } from '../../src/tokens.js';
-import type { EngineDatabase, Engine } from './engines.js';
+import type { EngineDatabase, Engine } from '@signup/testkit';
 import { TestMailer } from './test-mailer.js';
 
 export const TEST_ENV = {

@@ -2,7 +2,7 @@ import { loadConfig, openInfrastructure, type Infrastructure } from '@signup/ada
 import { buildContainer } from '../../src/container.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { pglite } from './engines.js';
+import { pglite } from '@signup/testkit';
 import { TEST_ENV } from './harness.js';
 import { TestMailer } from './test-mailer.js';
 import type { DependencyContainer } from 'tsyringe';
