@@ -8,7 +8,7 @@ import {
   uniqueEmail,
   type RunOptions,
 } from './support/run-signup.js';
-import { closedPort, startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { closedPort, startSmtpSink, type SmtpSink } from '@signup/testkit';
 
 const PASSWORD = 'correct horse battery';
 

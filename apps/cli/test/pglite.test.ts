@@ -11,7 +11,7 @@ import {
   uniqueEmail,
   type RunOptions,
 } from './support/run-signup.js';
-import { closedPort } from './support/smtp-sink.js';
+import { closedPort } from '@signup/testkit';
 
 const PASSWORD = 'correct horse battery';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { describeOnBothEngines, describeOnPostgres, type Engine } from './support/engines.js';
 import { createPgSqlClient } from '@signup/adapters';
-import { TEST_CONNECTION_TIMEOUT_MS } from '@signup/adapters/testing';
+import { TEST_CONNECTION_TIMEOUT_MS } from '@signup/testkit';
 import { expectStatus, pollWhile, startHttpServer } from './support/http-server.js';
 import { json, runSignup, SIGNUP_BIN, BASE_ENV } from './support/run-signup.js';
 import { countUsers, seedAccounts } from './support/seed.js';

@@ -1,58 +1,22 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** The built API server of apps/http. */
-export const HTTP_MAIN = fileURLToPath(new URL('../../../http/dist/main.js', import.meta.url));
+import { startServer } from '@signup/testkit';
 
 export interface HttpServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
-/** Starts the real API on `databaseUrl` on a free port; resolves once it listens. */
+/** Starts the real API (apps/http) on `databaseUrl` on a free port; resolves once it answers. */
 export async function startHttpServer(databaseUrl: string): Promise<HttpServer> {
-  if (!existsSync(HTTP_MAIN)) throw new Error(`${HTTP_MAIN} is missing: run \`npx tsc -b\` first`);
-  const child = spawn(process.execPath, [HTTP_MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      BCRYPT_COST: '4',
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the API did not start: ${stderr}`)), 30_000);
-    let buffer = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const found = /"url":"(http:\/\/[^"]+)"/.exec(line);
-        if (found?.[1] && line.includes('listening on')) {
-          clearTimeout(timer);
-          resolve(found[1].replace(/\/$/, ''));
-        }
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`the API exited before listening: ${stderr}`));
-    });
+  const server = await startServer({
+    DATABASE_URL: databaseUrl,
+    BCRYPT_COST: '4',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'info',
   });
   return {
-    url,
+    url: server.url,
     async close() {
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop('SIGTERM');
     },
   };
 }

@@ -60,8 +60,4 @@ export function uniqueEmail(prefix = 'user'): string {
 }
 
 /** The code in an activation email's plain text (console log or SMTP). */
-export function activationCodeIn(text: string): string {
-  const match = /Your activation code is (\d{4})\./.exec(text);
-  if (!match?.[1]) throw new Error(`no activation code in:\n${text}`);
-  return match[1];
-}
+export { activationCodeIn } from '@signup/testkit';
