@@ -6,6 +6,7 @@ import {
   type ClaimScope,
   type CodeReissue,
   type ListUsersQuery,
+  type MessageState,
   type Outbox,
   type OutboxStats,
   type OutgoingActivation,
@@ -48,6 +49,8 @@ interface Letter {
   leasedUntil: string | null;
   attempts: number;
   done: boolean;
+  /** Set once handed to the mailer (a done letter without it was dropped). */
+  sent?: boolean;
 }
 
 const reviveUser = (u: UserPrimitives): UserPrimitives => ({
@@ -137,6 +140,7 @@ export class EventLogStore implements UserRepository, Outbox {
         if (letter)
           Object.assign(letter, {
             done: true,
+            sent: e.type === 'sent',
             code: null,
             attempts: letter.attempts + (e.type === 'sent' ? 1 : 0),
           });
@@ -291,5 +295,11 @@ export class EventLogStore implements UserRepository, Outbox {
       pending: pending.length,
       oldestPendingSeconds: (now.getTime() - oldest) / 1000,
     });
+  }
+  latestMessageState(userId: string): Promise<MessageState | null> {
+    const mine = [...this.letters.values()].filter((l) => l.userId === userId);
+    const newest = mine[mine.length - 1]; // letters are kept in the order they were queued
+    if (!newest) return Promise.resolve(null);
+    return Promise.resolve(newest.sent ? 'sent' : newest.done ? 'dropped' : 'pending');
   }
 }

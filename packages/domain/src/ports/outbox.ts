@@ -6,6 +6,9 @@ export interface ClaimScope {
   readonly userId?: string;
 }
 
+/** Where one message stands: waiting (or being sent), handed to the transport, or given up. */
+export type MessageState = 'pending' | 'sent' | 'dropped';
+
 export interface OutboxStats {
   /** Messages neither sent nor dropped. */
   readonly pending: number;
@@ -34,4 +37,6 @@ export interface Outbox {
   /** Gives up on the message (its code expired or was replaced); erases the code. */
   drop(id: string, now: Date, reason: string): Promise<void>;
   stats(now: Date): Promise<OutboxStats>;
+  /** The state of the account's newest message; null when it has none. */
+  latestMessageState(userId: string): Promise<MessageState | null>;
 }

@@ -1,6 +1,6 @@
 import { EmailTakenError } from '../errors.js';
 import type { ActivationMessage } from '../ports/activation-message.js';
-import type { ClaimScope, Outbox, OutboxStats } from '../ports/outbox.js';
+import type { ClaimScope, MessageState, Outbox, OutboxStats } from '../ports/outbox.js';
 import type {
   CodeReissue,
   ListUsersQuery,
@@ -240,6 +240,13 @@ export class InMemoryOutbox implements Outbox {
       pending: pending.length,
       oldestPendingSeconds: pending.length ? Math.max(0, (now.getTime() - oldest) / 1000) : 0,
     });
+  }
+
+  latestMessageState(userId: string): Promise<MessageState | null> {
+    const mine = [...this.db.messages.values()].filter((m) => m.userId === userId);
+    const newest = mine[mine.length - 1]; // a Map keeps insertion order
+    if (!newest) return Promise.resolve(null);
+    return Promise.resolve(newest.sentAt ? 'sent' : newest.droppedAt ? 'dropped' : 'pending');
   }
 }
 

@@ -121,6 +121,31 @@ export function outboxContract(name: string, factory: StoreFactory): void {
       expect(mine.length).toBeGreaterThan(0);
     });
 
+    it("tells the state of the account's newest message: pending, sent, dropped", async () => {
+      const now = instant();
+      const sent = await registered(now, '1111');
+      expect(await store.outbox.latestMessageState(sent.user.id)).toBe('pending');
+      await store.users.reissueCode({
+        userId: sent.user.id,
+        expectedCodeId: sent.activation.code.id,
+        activation: anActivation(sent.user.id, { issuedAt: now, plain: '2222' }),
+      });
+      expect(await store.outbox.latestMessageState(sent.user.id)).toBe('pending'); // the new one
+      const [message] = await claimMine(now, sent.user.id);
+      if (!message) throw new Error('expected a message');
+      await store.outbox.markSent(message.id, now);
+      expect(await store.outbox.latestMessageState(sent.user.id)).toBe('sent');
+
+      const dropped = await registered(now);
+      const [other] = await claimMine(now, dropped.user.id);
+      if (!other) throw new Error('expected a message');
+      await store.outbox.drop(other.id, now, 'code expired');
+      expect(await store.outbox.latestMessageState(dropped.user.id)).toBe('dropped');
+      expect(
+        await store.outbox.latestMessageState('00000000-0000-4000-8000-000000000000'),
+      ).toBeNull();
+    });
+
     it('reports the pending count and the oldest pending age', async () => {
       const now = instant();
       await registered(now);
