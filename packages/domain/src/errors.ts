@@ -36,6 +36,46 @@ export class ResendTooSoonError extends DomainError {
   }
 }
 
+export class ActivationLockedError extends DomainError {
+  readonly code = 'activation_locked';
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly lockedUntil: Date,
+  ) {
+    super(`Too many wrong codes for this address: no new code until ${lockedUntil.toISOString()}.`);
+  }
+  override toJSON() {
+    return {
+      ...super.toJSON(),
+      retryAfterSeconds: this.retryAfterSeconds,
+      lockedUntil: this.lockedUntil.toISOString(),
+    };
+  }
+}
+
+export class MailQuotaExceededError extends DomainError {
+  readonly code = 'mail_quota_exceeded';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      `This mailbox has had its activation emails for today; try again in ${retryAfterSeconds} s.`,
+    );
+  }
+  override toJSON() {
+    return { ...super.toJSON(), retryAfterSeconds: this.retryAfterSeconds };
+  }
+}
+
+/** Too many wrong passwords for one address, from any mix of IPs (also for unknown addresses). */
+export class PasswordAttemptsExceededError extends DomainError {
+  readonly code = 'rate_limited';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many wrong passwords for this address; try again in ${retryAfterSeconds} s.`);
+  }
+  override toJSON() {
+    return { ...super.toJSON(), retryAfterSeconds: this.retryAfterSeconds };
+  }
+}
+
 export class InvalidCredentialsError extends DomainError {
   readonly code = 'invalid_credentials';
   constructor() {
@@ -109,28 +149,26 @@ export class InfrastructureUnavailableError extends Error {
   }
 }
 
-/** Every refusal code, for exhaustive mapping tables in the apps. */
-export type RefusalCode =
-  | EmailTakenError['code']
-  | ResendTooSoonError['code']
-  | InvalidCredentialsError['code']
-  | AlreadyActiveError['code']
-  | ActivationCodeInvalidError['code']
-  | ActivationCodeExhaustedError['code']
-  | ActivationCodeExpiredError['code']
-  | UserNotFoundError['code']
-  | ValidationError['code'];
+/** Every refusal class: the one list the `Refusal` and `RefusalCode` types derive from. */
+export const REFUSALS = [
+  EmailTakenError,
+  ResendTooSoonError,
+  ActivationLockedError,
+  MailQuotaExceededError,
+  PasswordAttemptsExceededError,
+  InvalidCredentialsError,
+  AlreadyActiveError,
+  ActivationCodeInvalidError,
+  ActivationCodeExhaustedError,
+  ActivationCodeExpiredError,
+  UserNotFoundError,
+  ValidationError,
+] as const;
 
-export type Refusal =
-  | EmailTakenError
-  | ResendTooSoonError
-  | InvalidCredentialsError
-  | AlreadyActiveError
-  | ActivationCodeInvalidError
-  | ActivationCodeExhaustedError
-  | ActivationCodeExpiredError
-  | UserNotFoundError
-  | ValidationError;
+export type Refusal = InstanceType<(typeof REFUSALS)[number]>;
+
+/** Every refusal code, for exhaustive mapping tables in the apps. */
+export type RefusalCode = Refusal['code'];
 
 export function isRefusal(error: unknown): error is Refusal {
   return error instanceof DomainError;

@@ -6,7 +6,9 @@ export const EMAIL_MAX_LENGTH = 254;
 export const PASSWORD_MIN_CHARACTERS = 8;
 /** bcrypt reads at most 72 bytes; longer input is refused, never truncated. */
 export const PASSWORD_MAX_BYTES = 72;
-export const ACTIVATION_CODE_PATTERN = /^[0-9]{4}$/;
+/** An activation code is this many ASCII digits; leading zeros count. */
+export const ACTIVATION_CODE_DIGITS = 4;
+export const ACTIVATION_CODE_PATTERN = new RegExp(`^[0-9]{${ACTIVATION_CODE_DIGITS}}$`);
 
 const utf8 = new TextEncoder();
 
@@ -62,7 +64,26 @@ export const passwordSchema = z
 /** Exactly four ASCII digits; leading zeros are significant ("0042"). */
 export const activationCodeSchema = z
   .string({ error: 'must be a string' })
-  .regex(ACTIVATION_CODE_PATTERN, { error: 'must be exactly 4 digits' });
+  .regex(ACTIVATION_CODE_PATTERN, { error: `must be exactly ${ACTIVATION_CODE_DIGITS} digits` });
+
+/**
+ * The mailbox behind a normalized address: the local part without any
+ * `+tag`. `ada+1@x.org` and `ada@x.org` reach one inbox, so they share one
+ * mail budget and one record of strikes.
+ */
+export function mailboxOf(normalizedEmail: string): string {
+  const at = normalizedEmail.lastIndexOf('@');
+  if (at < 0) return normalizedEmail;
+  const local = normalizedEmail.slice(0, at);
+  const plus = local.indexOf('+');
+  return `${plus > 0 ? local.slice(0, plus) : local}${normalizedEmail.slice(at)}`;
+}
+
+/** The normalized form of a typed address (see `emailSchema`); null when it is not a valid one. */
+export function normalizeEmail(value: unknown): string | null {
+  const parsed = emailSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
 
 export const registrationSchema = z.object({ email: emailSchema, password: passwordSchema });
 export const activationSchema = z.object({ code: activationCodeSchema });

@@ -12,6 +12,8 @@ export interface UserPrimitives {
   readonly activatedAt: Date | null;
   /** The live code of a pending account; null once active. */
   readonly activationCode: ActivationCodePrimitives | null;
+  /** Optimistic-concurrency version: 0 before the first write; the store bumps it. */
+  readonly version: number;
 }
 
 /** What may leave the service: never the hash, never the code. */
@@ -43,6 +45,7 @@ export class User {
       createdAt: args.createdAt,
       activatedAt: null,
       activationCode: args.code.toPrimitives(),
+      version: 0,
     });
   }
 
@@ -75,6 +78,27 @@ export class User {
     return this.props.activationCode
       ? ActivationCode.fromPrimitives(this.props.activationCode)
       : null;
+  }
+
+  get version(): number {
+    return this.props.version;
+  }
+
+  /** The same account with `code` as its live code (a resend, a wrong attempt, a burn). */
+  withCode(code: ActivationCode): User {
+    return new User({ ...this.props, activationCode: code.toPrimitives() });
+  }
+
+  /** One wrong code counted on the live code; `burn` spends the rest of its attempts. */
+  withWrongCode(burn: boolean, maxAttempts: number): User {
+    const code = this.activationCode?.withWrongAttempt();
+    if (!code) return this;
+    return this.withCode(burn ? code.burned(maxAttempts) : code);
+  }
+
+  /** Confirmed: active from `now`, the code spent. */
+  activated(now: Date): User {
+    return new User({ ...this.props, status: 'active', activatedAt: now, activationCode: null });
   }
 
   toPublic(): PublicUser {

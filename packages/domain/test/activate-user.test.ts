@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ActivationCodeExhaustedError,
   ActivationCodeExpiredError,
@@ -8,7 +8,7 @@ import {
   UserNotFoundError,
   ValidationError,
 } from '../src/index.js';
-import { aWorld, EMAIL, type World } from './support/world.js';
+import { aWorld, beforeCommit, EMAIL, type World } from './support/world.js';
 
 async function attempts(w: World): Promise<number | undefined> {
   return (await w.users.findByEmail(EMAIL))?.activationCode?.attempts;
@@ -111,27 +111,38 @@ describe('ActivateUser with credentials', () => {
   it('refuses the old code as invalid when a resend replaced it mid-flight', async () => {
     const w = aWorld({ codes: ['1234', '5678'] });
     await w.register();
-    const activate = w.users.activate.bind(w.users);
-    vi.spyOn(w.users, 'activate').mockImplementationOnce(async (...args) => {
-      w.clock.advanceSeconds(30);
-      await w.service.resend.asOperator({ email: EMAIL });
-      return activate(...args);
-    });
+    // The resend lands between the activation's read and its write.
+    beforeCommit(
+      w,
+      (change) => change.user?.isActive === true,
+      async () => {
+        w.clock.advanceSeconds(30);
+        await w.service.resend.asOperator({ email: EMAIL });
+      },
+    );
     await expect(w.activate('1234')).rejects.toMatchObject({
       code: 'activation_code_invalid',
-      attemptsRemaining: 5,
+      attemptsRemaining: 4,
     });
+    // The activation lost its race and decided anew: '1234' is wrong for the new code,
+    // so it counts as one wrong attempt on it (and one strike of the mailbox).
+    expect(await attempts(w)).toBe(1);
+    expect((await w.users.findByEmail(EMAIL))?.status).toBe('pending');
     await expect(w.activate('5678')).resolves.toMatchObject({ status: 'active' });
   });
 
   it('answers expired when the account was purged mid-flight', async () => {
     const w = aWorld({ codes: ['1234'] });
     const { user } = await w.register();
-    const record = w.users.recordFailedAttempt.bind(w.users);
-    vi.spyOn(w.users, 'recordFailedAttempt').mockImplementationOnce((...args) => {
-      w.users.db.users.delete(user.id);
-      return record(...args);
-    });
+    // The purge lands between the wrong code's read and the write that counts it.
+    beforeCommit(
+      w,
+      (change) => change.user?.id === user.id,
+      () => {
+        w.users.db.users.delete(user.id);
+        return Promise.resolve();
+      },
+    );
     await expect(w.activate('9999')).rejects.toBeInstanceOf(ActivationCodeExpiredError);
   });
 });

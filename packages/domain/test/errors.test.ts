@@ -3,6 +3,7 @@ import {
   ActivationCodeExhaustedError,
   ActivationCodeExpiredError,
   ActivationCodeInvalidError,
+  ActivationLockedError,
   AlreadyActiveError,
   assertNever,
   DomainError,
@@ -10,6 +11,9 @@ import {
   InfrastructureUnavailableError,
   InvalidCredentialsError,
   isRefusal,
+  MailQuotaExceededError,
+  PasswordAttemptsExceededError,
+  REFUSALS,
   ResendTooSoonError,
   UserNotFoundError,
   ValidationError,
@@ -17,10 +21,15 @@ import {
   type RefusalCode,
 } from '../src/index.js';
 
+const LOCKED_UNTIL = new Date('2026-03-01T12:01:00.000Z');
+
 /** One instance of every refusal the domain can produce. */
 const refusals: Refusal[] = [
   new EmailTakenError(),
   new ResendTooSoonError(17),
+  new ActivationLockedError(60, LOCKED_UNTIL),
+  new MailQuotaExceededError(3600),
+  new PasswordAttemptsExceededError(900),
   new InvalidCredentialsError(),
   new AlreadyActiveError(),
   new ActivationCodeInvalidError(3),
@@ -34,6 +43,9 @@ const refusals: Refusal[] = [
 const everyCode: Record<RefusalCode, true> = {
   email_taken: true,
   resend_too_soon: true,
+  activation_locked: true,
+  mail_quota_exceeded: true,
+  rate_limited: true,
   invalid_credentials: true,
   already_active: true,
   activation_code_invalid: true,
@@ -49,6 +61,9 @@ describe('refusals', () => {
       [
         "email_taken",
         "resend_too_soon",
+        "activation_locked",
+        "mail_quota_exceeded",
+        "rate_limited",
         "invalid_credentials",
         "already_active",
         "activation_code_invalid",
@@ -59,6 +74,8 @@ describe('refusals', () => {
       ]
     `);
     expect(refusals.map((r) => r.code).sort()).toEqual(Object.keys(everyCode).sort());
+    // The list the Refusal type derives from holds exactly these classes.
+    expect(refusals.map((r) => r.constructor)).toEqual([...REFUSALS]);
   });
 
   it('are domain errors and real Errors with a message', () => {
@@ -76,6 +93,22 @@ describe('refusals', () => {
       code: 'resend_too_soon',
       message: 'A code was issued moments ago; try again in 17 s.',
       retryAfterSeconds: 17,
+    });
+    expect(new ActivationLockedError(60, LOCKED_UNTIL).toJSON()).toEqual({
+      code: 'activation_locked',
+      message: 'Too many wrong codes for this address: no new code until 2026-03-01T12:01:00.000Z.',
+      retryAfterSeconds: 60,
+      lockedUntil: '2026-03-01T12:01:00.000Z',
+    });
+    expect(new MailQuotaExceededError(3600).toJSON()).toEqual({
+      code: 'mail_quota_exceeded',
+      message: 'This mailbox has had its activation emails for today; try again in 3600 s.',
+      retryAfterSeconds: 3600,
+    });
+    expect(new PasswordAttemptsExceededError(900).toJSON()).toEqual({
+      code: 'rate_limited',
+      message: 'Too many wrong passwords for this address; try again in 900 s.',
+      retryAfterSeconds: 900,
     });
     expect(new ActivationCodeInvalidError(3).toJSON()).toEqual({
       code: 'activation_code_invalid',

@@ -21,6 +21,11 @@ describe('production ports shipped with the domain', () => {
       codeTtlSeconds: 60,
       maxAttempts: 5,
       resendCooldownSeconds: 30,
+      lockoutSeconds: 60,
+      lockoutMaxSeconds: null,
+      mailPerMailboxPerDay: 10,
+      passwordFailuresPer15Minutes: 10,
+      strikeMemoryDays: 365,
     });
   });
 });

@@ -30,6 +30,8 @@ describe('PurgeExpiredRegistrations', () => {
       dryRun: false,
       count: 0,
       expiredBefore: new Date(start.getTime() + 60_000),
+      // Every mailbox was sent an email within the last 24 h: none has been forgotten yet.
+      mailboxesForgotten: 0,
     });
     expect(await remaining(w)).toEqual([
       'active@example.test',
@@ -120,6 +122,7 @@ describe('PurgeExpiredRegistrations', () => {
       dryRun: true,
       count: 3,
       expiredBefore: new Date(w.clock.now().getTime() - HOUR * 1000),
+      mailboxesForgotten: 0,
     });
     expect(await remaining(w)).toEqual(before);
     expect(totals).toEqual([]);

@@ -7,7 +7,7 @@ import {
   ResendTooSoonError,
   ValidationError,
 } from '../src/index.js';
-import { aWorld, EMAIL, PASSWORD, tally } from './support/world.js';
+import { aWorld, beforeCommit, EMAIL, PASSWORD, tally } from './support/world.js';
 
 const NEW_PASSWORD = 'a brand new secret';
 
@@ -109,8 +109,12 @@ describe('RegisterUser', () => {
     w.clock.advanceSeconds(30);
     const second = await w.register(EMAIL, NEW_PASSWORD);
 
-    expect(second.user.id).toBe(first.user.id);
-    expect(second.user.createdAt).toEqual(first.user.createdAt);
+    // A fresh account replaces the pending one: new id and createdAt, the old row gone.
+    expect(second.user.id).not.toBe(first.user.id);
+    expect(second.user.createdAt).toEqual(w.clock.now());
+    expect(await w.users.findById(first.user.id)).toBeNull();
+    expect((await w.users.findByEmail(EMAIL))?.id).toBe(second.user.id);
+    expect(await w.users.list({ limit: 10 })).toHaveLength(1);
     expect(second.activationCodeExpiresAt).toEqual(new Date(w.clock.now().getTime() + 60_000));
     expect(second.user.activationCodeExpiresAt).toEqual(second.activationCodeExpiresAt);
 
@@ -161,11 +165,12 @@ describe('RegisterUser', () => {
     const w = aWorld({ codes: ['1234', '5678'] });
     await w.register();
     w.clock.advanceSeconds(31);
-    const reissue = w.users.reissueCode.bind(w.users);
-    vi.spyOn(w.users, 'reissueCode').mockImplementationOnce(async (args) => {
-      await w.service.activate.asOperator({ email: EMAIL, code: '1234' });
-      return reissue(args);
-    });
+    // The activation lands between the re-registration's read and its write.
+    beforeCommit(
+      w,
+      (change) => change.replaces !== undefined,
+      () => w.service.activate.asOperator({ email: EMAIL, code: '1234' }),
+    );
     await expect(w.register(EMAIL, NEW_PASSWORD)).rejects.toBeInstanceOf(EmailTakenError);
     await expect(
       w.service.authenticate.execute({ email: EMAIL, password: PASSWORD }),
@@ -177,7 +182,7 @@ describe('RegisterUser', () => {
   it('passes an infrastructure failure through unchanged', async () => {
     const w = aWorld();
     const down = new InfrastructureUnavailableError('database', 'database unreachable');
-    vi.spyOn(w.users, 'create').mockRejectedValueOnce(down);
+    vi.spyOn(w.users, 'commit').mockRejectedValueOnce(down);
     await expect(w.register()).rejects.toBe(down);
   });
 });

@@ -1,12 +1,13 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ActivationCodeInvalidError,
+  ActivationLockedError,
   AlreadyActiveError,
   InvalidCredentialsError,
   ResendTooSoonError,
   UserNotFoundError,
 } from '../src/index.js';
-import { aWorld, EMAIL, PASSWORD, tally, type World } from './support/world.js';
+import { aWorld, beforeCommit, EMAIL, PASSWORD, tally, type World } from './support/world.js';
 
 const resend = (w: World, password = PASSWORD) =>
   w.service.resend.withCredentials({ email: EMAIL, password });
@@ -43,7 +44,10 @@ describe('ResendActivationCode', () => {
     w.clock.advanceSeconds(30);
     await resend(w);
     expect((await w.users.findByEmail(EMAIL))?.activationCode?.attempts).toBe(0);
-    await expect(w.activate('0000')).rejects.toMatchObject({ attemptsRemaining: 4 });
+    // The new code counts from zero, but the mailbox keeps its 3 strikes: the 4th wrong
+    // code leaves 1 before the lockout, not the 4 the new code alone would allow.
+    await expect(w.activate('0000')).rejects.toMatchObject({ attemptsRemaining: 1 });
+    expect((await w.users.findByEmail(EMAIL))?.activationCode?.attempts).toBe(1);
   });
 
   it('gives a burned code a working successor', async () => {
@@ -51,6 +55,12 @@ describe('ResendActivationCode', () => {
     await w.register();
     for (let i = 0; i < 5; i += 1) await w.activate('0000').catch(() => undefined);
     await expect(w.activate('1234')).rejects.toMatchObject({ code: 'activation_code_exhausted' });
+    // The strike that burned the code locked the mailbox for 60 s: past the 30 s
+    // cooldown a resend is still refused, so the successor comes 60 s after the burn.
+    w.clock.advanceSeconds(30);
+    const locked = await resend(w).catch((e: unknown) => e);
+    expect(locked).toBeInstanceOf(ActivationLockedError);
+    expect((locked as ActivationLockedError).retryAfterSeconds).toBe(30);
     w.clock.advanceSeconds(30);
     await resend(w);
     await expect(w.activate('5678')).resolves.toMatchObject({ status: 'active' });
@@ -132,11 +142,12 @@ describe('ResendActivationCode', () => {
     const w = aWorld({ codes: ['1234', '5678'] });
     await w.register();
     w.clock.advanceSeconds(30);
-    const reissue = w.users.reissueCode.bind(w.users);
-    vi.spyOn(w.users, 'reissueCode').mockImplementationOnce(async (args) => {
-      await w.activate('1234');
-      return reissue(args);
-    });
+    // The activation lands between the resend's read and its write.
+    beforeCommit(
+      w,
+      (change) => change.message !== undefined,
+      () => w.activate('1234'),
+    );
     await expect(resend(w)).rejects.toBeInstanceOf(AlreadyActiveError);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createSignupService, defaultActivationPolicy } from '../src/index.js';
-import { createInMemoryStore, FakeClock, FakePasswordHasher } from '../src/testing/index.js';
+import {
+  createInMemoryStore,
+  FakeClock,
+  FakePasswordHasher,
+  testKeyring,
+} from '../src/testing/index.js';
 
 describe('createSignupService', () => {
   it('wires every use case with random codes and ids by default (the README example)', async () => {
@@ -11,6 +16,7 @@ describe('createSignupService', () => {
       hasher: new FakePasswordHasher(),
       clock,
       policy: defaultActivationPolicy,
+      keyring: testKeyring,
     });
 
     const { user } = await signup.register.execute({
@@ -25,13 +31,16 @@ describe('createSignupService', () => {
       new Date(clock.now().getTime() + 30_000),
     );
     expect(message?.to).toBe('ada@example.com');
-    expect(message?.code).toMatch(/^[0-9]{4}$/);
+    // The outbox holds the code sealed; the keyring opens it for the email.
+    expect(message?.sealedCode).not.toMatch(/^[0-9]{4}$/);
+    const code = testKeyring.open(message!.sealedCode);
+    expect(code).toMatch(/^[0-9]{4}$/);
     await outbox.markSent(message!.id, clock.now());
 
     const active = await signup.activate.withCredentials({
       email: 'ada@example.com',
       password: 'correct horse',
-      code: message!.code,
+      code,
     });
     expect(active.status).toBe('active');
     expect(await outbox.stats(clock.now())).toEqual({ pending: 0, oldestPendingSeconds: 0 });

@@ -9,6 +9,7 @@ import {
   RecordingMailer,
   SequenceCodeGenerator,
   SequentialIdGenerator,
+  testKeyring,
   uniqueEmail,
 } from '../src/testing/index.js';
 
@@ -110,11 +111,13 @@ describe('builders', () => {
     });
     expect(user.status).toBe('pending');
     expect(user.passwordHash).toBe('h');
-    expect(activation.plainCode).toBe('0042');
-    expect(activationCodeSchema.parse(activation.plainCode)).toBe('0042');
+    expect(user.version).toBe(0); // new: ready for its first commit
+    const plain = testKeyring.open(activation.sealedCode);
+    expect(plain).toBe('0042');
+    expect(activationCodeSchema.parse(plain)).toBe('0042');
     expect(user.activationCode?.id).toBe(activation.code.id);
     expect(activation.code.expiresAt).toEqual(new Date(now.getTime() + 10_000));
-    expect(activation.code.check(user.id, '0042', now, 5)).toBe('valid');
+    expect(activation.code.check(user.id, '0042', now, 5, testKeyring)).toBe('valid');
   });
 });
 
@@ -124,7 +127,7 @@ describe('in-memory store', () => {
     const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
     for (const [i, s] of [1, 3, 2].entries()) {
       const r = aRegistration({ now: t(s), email: `u${i}@example.test` });
-      await users.create(r.user, r.activation);
+      expect(await users.commit({ user: r.user, message: r.activation })).toBe(true);
     }
     expect((await users.list({ limit: 10 })).map((u) => u.email)).toEqual([
       'u1@example.test',
@@ -140,7 +143,7 @@ describe('in-memory store', () => {
     const now = new Date('2026-01-01T00:00:00.000Z');
     expect(await outbox.stats(now)).toEqual({ pending: 0, oldestPendingSeconds: 0 });
     const r = aRegistration({ now });
-    await users.create(r.user, r.activation);
+    expect(await users.commit({ user: r.user, message: r.activation })).toBe(true);
     expect(await outbox.stats(new Date(now.getTime() + 2500))).toEqual({
       pending: 1,
       oldestPendingSeconds: 2.5,

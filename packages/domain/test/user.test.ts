@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActivationCode, User } from '../src/index.js';
+import { testKeyring } from '../src/testing/index.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const ID = '00000000-0000-4000-8000-000000000001';
@@ -11,6 +12,7 @@ function aPendingUser(): User {
     plain: '0042',
     issuedAt: NOW,
     ttlSeconds: 60,
+    keyring: testKeyring,
   });
   return User.register({
     id: ID,

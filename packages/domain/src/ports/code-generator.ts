@@ -1,4 +1,5 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { ACTIVATION_CODE_DIGITS } from '../schemas.js';
 
 /** Where the domain gets activation codes: 4 ASCII digits, "0042" included. */
 export interface CodeGenerator {
@@ -7,12 +8,8 @@ export interface CodeGenerator {
 
 /** Uniform over 0000..9999 from the CSPRNG. */
 export const randomCodeGenerator: CodeGenerator = {
-  generate: () => randomInt(0, 10_000).toString().padStart(4, '0'),
+  generate: () =>
+    randomInt(0, 10 ** ACTIVATION_CODE_DIGITS)
+      .toString()
+      .padStart(ACTIVATION_CODE_DIGITS, '0'),
 };
-
-/** Where the domain gets identifiers (UUIDs). */
-export interface IdGenerator {
-  next(): string;
-}
-
-export const randomIdGenerator: IdGenerator = { next: () => randomUUID() };

@@ -1,4 +1,18 @@
-import type { ActivationMessage } from './activation-message.js';
+/** The activation email waiting in the outbox: what a dispatcher opens, renders and sends. */
+export interface ActivationMessage {
+  readonly id: string;
+  readonly userId: string;
+  /** Recipient, the account's normalized email. */
+  readonly to: string;
+  /**
+   * The code, sealed with the keyring (AES-256-GCM): a copy of the database
+   * does not show it. Erased once the message is sent or dropped.
+   */
+  readonly sealedCode: string;
+  readonly codeExpiresAt: Date;
+  /** Delivery attempts made so far. */
+  readonly attempts: number;
+}
 
 /** Narrows a claim; no field set claims every due message. */
 export interface ClaimScope {
@@ -30,7 +44,7 @@ export interface Outbox {
     leaseUntil: Date,
     scope?: ClaimScope,
   ): Promise<ActivationMessage[]>;
-  /** Marks the message sent and erases its plain code. */
+  /** Marks the message sent and erases its sealed code. */
   markSent(id: string, now: Date): Promise<void>;
   /** Records a failed attempt and makes the message due again at `retryAt`. */
   reschedule(id: string, retryAt: Date, error: string): Promise<void>;

@@ -1,21 +1,37 @@
 import type { ActivationCode } from '../activation-code.js';
+import type { Mailbox } from '../mailbox.js';
 import type { User, UserStatus } from '../user.js';
 
 /** The outgoing activation email recorded together with its code. */
 export interface OutgoingActivation {
   readonly messageId: string;
-  /** The plain code, for the email only. */
-  readonly plainCode: string;
+  /** The code sealed with the keyring: the only form a store ever sees. */
+  readonly sealedCode: string;
   readonly code: ActivationCode;
 }
 
-export interface CodeReissue {
-  readonly userId: string;
-  /** The code the caller saw; the reissue happens only if it is still live. */
-  readonly expectedCodeId: string;
-  readonly activation: OutgoingActivation;
-  /** A re-registration also replaces the password hash. */
-  readonly passwordHash?: string;
+/**
+ * One atomic change of an account, its mailbox and its outbox, decided by the
+ * domain. A store applies all of it or none: every aggregate named here is
+ * written only if its stored version is still the version it carries (0: it
+ * must not exist yet), and the store bumps each version it writes. That one
+ * compare-and-swap is the store's only rule; the business rules live on the
+ * aggregates.
+ */
+export interface AccountChange {
+  /** The account after the change (version 0: a new account). */
+  readonly user?: User;
+  /**
+   * A pending account that `user` replaces (a re-registration under a fresh
+   * id): deleted, with its messages, only if still at `replaces.version`.
+   */
+  readonly replaces?: User;
+  /** The mailbox after the change, and when its record may be forgotten. */
+  readonly mailbox?: { readonly next: Mailbox; readonly forgetAt: Date };
+  /** An activation email to queue for `user`. */
+  readonly message?: OutgoingActivation;
+  /** Drop `user`'s unsent messages (their code was replaced or spent) and erase their codes. */
+  readonly retireUnsentMessages?: boolean;
 }
 
 export interface ListUsersQuery {
@@ -24,49 +40,31 @@ export interface ListUsersQuery {
 }
 
 /**
- * Accounts, their live codes and their outgoing messages. Each method is one
- * atomic step, so a SQL implementation can settle every race in the database
- * (a unique index, a conditional UPDATE ... RETURNING, one transaction).
+ * Accounts, mailboxes and their outgoing messages. Reads are plain; every
+ * write is one `commit`, so a SQL store settles every race in the database
+ * (one transaction, conditional writes on the version).
  */
 export interface UserRepository {
   findByEmail(email: string): Promise<User | null>;
   findById(id: string): Promise<User | null>;
+  /** The mailbox record stored under `key`, or null. */
+  findMailbox(key: string): Promise<Mailbox | null>;
   /**
-   * Stores a new pending account, its code and its message atomically.
-   * Throws EmailTakenError when the email already has an account (including
-   * a concurrent registration that committed first).
+   * Applies `change` atomically. Returns false, changing nothing, when any
+   * version guard misses: another writer got there first (including a second
+   * account for the same email), so the caller reads again and decides anew.
    */
-  create(user: User, activation: OutgoingActivation): Promise<void>;
-  /**
-   * Replaces the live code of a still-pending account (and optionally its
-   * password hash), queues the new message and drops any unsent older one,
-   * atomically. Returns false, changing nothing, when the account is no longer
-   * pending or its live code is not `expectedCodeId` any more.
-   */
-  reissueCode(reissue: CodeReissue): Promise<boolean>;
-  /**
-   * Counts one wrong code against `codeId` unless it is already at
-   * `maxAttempts`. Returns the new attempt count, or null when nothing was
-   * counted (the code is burned, replaced, or the account is active).
-   */
-  recordFailedAttempt(userId: string, codeId: string, maxAttempts: number): Promise<number | null>;
-  /**
-   * Activates the account if it is pending and `codeId` is still live, under
-   * `maxAttempts` and not expired at `now`. Exactly one concurrent caller wins:
-   * it gets the active user; every other caller gets null. The account's
-   * unsent message is dropped in the same step: its code is spent, so it is
-   * never sent after the activation (an operator activating while SMTP is
-   * down, or a message sent but not yet marked sent).
-   */
-  activate(userId: string, codeId: string, maxAttempts: number, now: Date): Promise<User | null>;
+  commit(change: AccountChange): Promise<boolean>;
   /** How many pending accounts have a code that expired before `expiredBefore`. */
   countExpiredPending(expiredBefore: Date): Promise<number>;
   /**
    * Deletes at most `limit` pending accounts whose code expired before
    * `expiredBefore`, with their codes and messages. Never touches an active
-   * account. Returns how many were deleted.
+   * account or any mailbox record. Returns how many were deleted.
    */
   deleteExpiredPending(expiredBefore: Date, limit: number): Promise<number>;
+  /** Deletes at most `limit` mailbox records whose `forgetAt` is before `now`. */
+  deleteForgottenMailboxes(now: Date, limit: number): Promise<number>;
   /** Newest first. */
   list(query: ListUsersQuery): Promise<User[]>;
 }

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ActivationCode } from '../activation-code.js';
 import type { OutgoingActivation } from '../ports/user-repository.js';
+import { SecretKeyring } from '../secret-keyring.js';
 import { User } from '../user.js';
 
 let counter = 0;
+
+/** A fixed secret for tests: never use it outside them. */
+export const TEST_SECRET = 'test-secret-for-signup-tests-only-0123456789';
+
+/** The keyring tests share; a store never needs the key, only the domain does. */
+export const testKeyring = new SecretKeyring(TEST_SECRET);
 
 /** A unique, valid, normalized email for tests that must not share data. */
 export function uniqueEmail(prefix = 'user'): string {
@@ -15,21 +22,22 @@ export function anActivation(
   userId: string,
   options: { plain?: string; issuedAt?: Date; ttlSeconds?: number } = {},
 ): OutgoingActivation {
-  const plainCode = options.plain ?? '1234';
+  const plain = options.plain ?? '1234';
   return {
     messageId: randomUUID(),
-    plainCode,
+    sealedCode: testKeyring.seal(plain),
     code: ActivationCode.issue({
       id: randomUUID(),
       userId,
-      plain: plainCode,
+      plain,
       issuedAt: options.issuedAt ?? new Date(),
       ttlSeconds: options.ttlSeconds ?? 60,
+      keyring: testKeyring,
     }),
   };
 }
 
-/** A new pending user with its first code and message, ready for `create`. */
+/** A new pending user with its first code and message, ready for `commit`. */
 export function aRegistration(
   options: {
     email?: string;

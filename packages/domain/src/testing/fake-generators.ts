@@ -1,4 +1,5 @@
-import type { CodeGenerator, IdGenerator } from '../ports/code-generator.js';
+import type { CodeGenerator } from '../ports/code-generator.js';
+import type { IdGenerator } from '../ports/id-generator.js';
 
 /** Hands out the given codes in order, then repeats the last one. */
 export class SequenceCodeGenerator implements CodeGenerator {

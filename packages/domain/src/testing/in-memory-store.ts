@@ -1,8 +1,13 @@
-import { EmailTakenError } from '../errors.js';
-import type { ActivationMessage } from '../ports/activation-message.js';
-import type { ClaimScope, MessageState, Outbox, OutboxStats } from '../ports/outbox.js';
+import { Mailbox, type MailboxPrimitives } from '../mailbox.js';
 import type {
-  CodeReissue,
+  ActivationMessage,
+  ClaimScope,
+  MessageState,
+  Outbox,
+  OutboxStats,
+} from '../ports/outbox.js';
+import type {
+  AccountChange,
   ListUsersQuery,
   OutgoingActivation,
   UserRepository,
@@ -13,7 +18,7 @@ interface MessageRow {
   id: string;
   userId: string;
   to: string;
-  code: string | null;
+  sealedCode: string | null;
   codeExpiresAt: Date;
   createdAt: Date;
   dueAt: Date;
@@ -24,6 +29,11 @@ interface MessageRow {
   droppedAt: Date | null;
 }
 
+interface MailboxRow {
+  state: MailboxPrimitives;
+  forgetAt: Date;
+}
+
 /**
  * The state shared by the in-memory repository and outbox. Every method body
  * runs without an await in the middle, so each is atomic on Node's single
@@ -32,6 +42,7 @@ interface MessageRow {
 export class InMemoryDatabase {
   readonly users = new Map<string, UserPrimitives>();
   readonly messages = new Map<string, MessageRow>();
+  readonly mailboxes = new Map<string, MailboxRow>();
 
   byEmail(email: string): UserPrimitives | undefined {
     for (const user of this.users.values()) if (user.email === email) return user;
@@ -44,7 +55,7 @@ export class InMemoryDatabase {
       id: activation.messageId,
       userId,
       to,
-      code: activation.plainCode,
+      sealedCode: activation.sealedCode,
       codeExpiresAt: code.expiresAt,
       createdAt: code.issuedAt,
       dueAt: code.issuedAt,
@@ -71,70 +82,79 @@ export class InMemoryUserRepository implements UserRepository {
     return Promise.resolve(copy(this.db.users.get(id)));
   }
 
-  create(user: User, activation: OutgoingActivation): Promise<void> {
-    const row = user.toPrimitives();
-    if (this.db.byEmail(row.email) || this.db.users.has(row.id)) {
-      return Promise.reject(new EmailTakenError());
-    }
-    this.db.users.set(row.id, structuredClone(row));
-    this.db.queue(row.id, row.email, activation);
-    return Promise.resolve();
+  findMailbox(key: string): Promise<Mailbox | null> {
+    const row = this.db.mailboxes.get(key);
+    return Promise.resolve(row ? Mailbox.fromPrimitives(structuredClone(row.state)) : null);
   }
 
-  reissueCode(reissue: CodeReissue): Promise<boolean> {
-    const row = this.db.users.get(reissue.userId);
-    if (!row || row.status !== 'pending' || row.activationCode?.id !== reissue.expectedCodeId) {
+  commit(change: AccountChange): Promise<boolean> {
+    const { db } = this;
+    const { user, replaces, mailbox } = change;
+    // Every guard first, then every write: all or nothing.
+    if (replaces && db.users.get(replaces.id)?.version !== replaces.version) {
       return Promise.resolve(false);
     }
-    this.dropUnsent(row.id, reissue.activation.code.issuedAt, 'replaced by a newer code');
-    this.db.users.set(row.id, {
-      ...row,
-      passwordHash: reissue.passwordHash ?? row.passwordHash,
-      activationCode: reissue.activation.code.toPrimitives(),
-    });
-    this.db.queue(row.id, row.email, reissue.activation);
+    if (user) {
+      const stored = db.users.get(user.id);
+      if (user.version === 0) {
+        const holder = db.byEmail(user.email);
+        if (stored || (holder && holder.id !== replaces?.id)) return Promise.resolve(false);
+      } else if (stored?.version !== user.version) {
+        return Promise.resolve(false);
+      }
+    }
+    if (
+      mailbox &&
+      (db.mailboxes.get(mailbox.next.key)?.state.version ?? 0) !== mailbox.next.version
+    ) {
+      return Promise.resolve(false);
+    }
+
+    const at = change.message?.code.issuedAt ?? user?.activatedAt ?? new Date();
+    if (replaces) {
+      db.users.delete(replaces.id);
+      for (const [id, m] of db.messages) if (m.userId === replaces.id) db.messages.delete(id);
+    }
+    if (user) {
+      if (change.retireUnsentMessages) {
+        this.dropUnsent(
+          user.id,
+          at,
+          user.isActive ? 'account activated' : 'replaced by a newer code',
+        );
+      }
+      const row = user.toPrimitives();
+      db.users.set(user.id, structuredClone({ ...row, version: row.version + 1 }));
+      if (change.message) db.queue(user.id, user.email, change.message);
+    }
+    if (mailbox) {
+      const state = mailbox.next.toPrimitives();
+      db.mailboxes.set(state.key, {
+        state: structuredClone({ ...state, version: state.version + 1 }),
+        forgetAt: mailbox.forgetAt,
+      });
+    }
     return Promise.resolve(true);
   }
 
-  recordFailedAttempt(userId: string, codeId: string, maxAttempts: number): Promise<number | null> {
-    const row = this.db.users.get(userId);
-    const code = row?.activationCode;
-    if (!row || row.status !== 'pending' || code?.id !== codeId || code.attempts >= maxAttempts) {
-      return Promise.resolve(null);
-    }
-    const attempts = code.attempts + 1;
-    this.db.users.set(userId, { ...row, activationCode: { ...code, attempts } });
-    return Promise.resolve(attempts);
-  }
-
-  activate(userId: string, codeId: string, maxAttempts: number, now: Date): Promise<User | null> {
-    const row = this.db.users.get(userId);
-    const code = row?.activationCode;
-    if (
-      !row ||
-      row.status !== 'pending' ||
-      code?.id !== codeId ||
-      code.attempts >= maxAttempts ||
-      now.getTime() >= code.expiresAt.getTime()
-    ) {
-      return Promise.resolve(null);
-    }
-    const active: UserPrimitives = {
-      ...row,
-      status: 'active',
-      activatedAt: now,
-      activationCode: null,
-    };
-    this.db.users.set(userId, active);
-    this.dropUnsent(userId, now, 'account activated');
-    return Promise.resolve(copy(active));
+  deleteForgottenMailboxes(now: Date, limit: number): Promise<number> {
+    const victims = [...this.db.mailboxes]
+      .filter(([, row]) => row.forgetAt.getTime() < now.getTime())
+      .slice(0, limit);
+    for (const [key] of victims) this.db.mailboxes.delete(key);
+    return Promise.resolve(victims.length);
   }
 
   /** Drops the account's messages that are neither sent nor dropped, erasing their codes. */
   private dropUnsent(userId: string, at: Date, reason: string): void {
     for (const message of this.db.messages.values()) {
       if (message.userId === userId && !message.sentAt && !message.droppedAt) {
-        Object.assign(message, { droppedAt: at, code: null, leasedUntil: null, lastError: reason });
+        Object.assign(message, {
+          droppedAt: at,
+          sealedCode: null,
+          leasedUntil: null,
+          lastError: reason,
+        });
       }
     }
   }
@@ -187,7 +207,7 @@ export class InMemoryOutbox implements Outbox {
           (scope.userId === undefined || m.userId === scope.userId) &&
           !m.sentAt &&
           !m.droppedAt &&
-          m.code !== null &&
+          m.sealedCode !== null &&
           m.dueAt.getTime() <= now.getTime() &&
           (m.leasedUntil === null || m.leasedUntil.getTime() <= now.getTime()),
       )
@@ -199,7 +219,7 @@ export class InMemoryOutbox implements Outbox {
         id: m.id,
         userId: m.userId,
         to: m.to,
-        code: m.code as string,
+        sealedCode: m.sealedCode as string,
         codeExpiresAt: m.codeExpiresAt,
         attempts: m.attempts,
       })),
@@ -209,7 +229,12 @@ export class InMemoryOutbox implements Outbox {
   markSent(id: string, now: Date): Promise<void> {
     const m = this.db.messages.get(id);
     if (m)
-      Object.assign(m, { sentAt: now, code: null, leasedUntil: null, attempts: m.attempts + 1 });
+      Object.assign(m, {
+        sentAt: now,
+        sealedCode: null,
+        leasedUntil: null,
+        attempts: m.attempts + 1,
+      });
     return Promise.resolve();
   }
 
@@ -229,7 +254,7 @@ export class InMemoryOutbox implements Outbox {
   drop(id: string, now: Date, reason: string): Promise<void> {
     const m = this.db.messages.get(id);
     if (m && !m.sentAt)
-      Object.assign(m, { droppedAt: now, code: null, leasedUntil: null, lastError: reason });
+      Object.assign(m, { droppedAt: now, sealedCode: null, leasedUntil: null, lastError: reason });
     return Promise.resolve();
   }
 

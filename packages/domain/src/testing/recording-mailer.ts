@@ -1,6 +1,6 @@
-import type { ActivationMailer, ActivationMessage } from '../ports/activation-message.js';
+import type { ActivationEmail, ActivationMailer } from '../ports/activation-mailer.js';
 
-type Sent = Pick<ActivationMessage, 'to' | 'code' | 'codeExpiresAt'>;
+type Sent = ActivationEmail;
 
 /** Records what it sends; can be told to fail, to test retries. */
 export class RecordingMailer implements ActivationMailer {

@@ -1,22 +1,23 @@
+import { loadMailbox, LOST_RACE, mailboxWrite, untilCommitted } from '../activation-issuance.js';
+import type { ActivationPolicy } from '../activation-policy.js';
 import {
   ActivationCodeExhaustedError,
   ActivationCodeExpiredError,
   ActivationCodeInvalidError,
   AlreadyActiveError,
   UserNotFoundError,
-  type InvalidCredentialsError,
   type ValidationError,
 } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { Keyring } from '../ports/keyring.js';
 import type { UserRepository } from '../ports/user-repository.js';
-import { activationCodeSchema, parseField } from '../schemas.js';
-import type { PublicUser, User } from '../user.js';
-import type { ActivationPolicy } from './activation-policy.js';
-import type { AuthenticateUser } from './authenticate-user.js';
+import { activationCodeSchema, normalizeEmail, parseField } from '../schemas.js';
+import type { PublicUser } from '../user.js';
+import type { AuthenticateUser, AuthenticateUserRefusal } from './authenticate-user.js';
 
 export type ActivateUserRefusal =
   | ValidationError
-  | InvalidCredentialsError
+  | AuthenticateUserRefusal
   | UserNotFoundError
   | AlreadyActiveError
   | ActivationCodeInvalidError
@@ -27,13 +28,17 @@ export interface ActivateUserDeps {
   readonly users: UserRepository;
   readonly authenticate: AuthenticateUser;
   readonly clock: Clock;
+  readonly keyring: Keyring;
   readonly policy: ActivationPolicy;
 }
 
 /**
  * Confirms a pending account with its code. A burned code refuses every
- * candidate; an expired one too; each wrong code is counted atomically; of
- * concurrent right answers exactly one activates, the rest see already_active.
+ * candidate; an expired one too. Each wrong code counts on the code and as a
+ * strike of the mailbox, in one atomic write, also under concurrency; the
+ * strike that burns a code locks the mailbox (see Mailbox.strike). Of
+ * concurrent right answers exactly one activates, the rest see
+ * already_active. An activation clears the mailbox's strikes and lockout.
  */
 export class ActivateUser {
   constructor(private readonly deps: ActivateUserDeps) {}
@@ -46,48 +51,53 @@ export class ActivateUser {
   }): Promise<PublicUser> {
     const code = parseField('code', activationCodeSchema, input.code);
     const user = await this.deps.authenticate.execute(input);
-    return this.activate(user, code);
+    return this.activate(user.id, code);
   }
 
   /** An operator with database access (CLI): no password, the same rules. */
   async asOperator(input: { email: string; code: unknown }): Promise<PublicUser> {
     const code = parseField('code', activationCodeSchema, input.code);
-    const user = await this.deps.users.findByEmail(input.email.trim().toLowerCase());
+    const email = normalizeEmail(input.email);
+    const user = email ? await this.deps.users.findByEmail(email) : null;
     if (!user) throw new UserNotFoundError();
-    return this.activate(user, code);
+    return this.activate(user.id, code);
   }
 
-  private async activate(user: User, candidate: string): Promise<PublicUser> {
-    const { users, clock, policy } = this.deps;
-    const code = user.activationCode;
-    if (user.isActive || !code) throw new AlreadyActiveError();
+  private activate(userId: string, candidate: string): Promise<PublicUser> {
+    const { users, clock, keyring, policy } = this.deps;
+    return untilCommitted(async () => {
+      const user = await users.findById(userId);
+      // Gone since it was read: purged after expiring, or replaced by a re-registration.
+      if (!user) throw new ActivationCodeExpiredError();
+      const code = user.activationCode;
+      if (user.isActive || !code) throw new AlreadyActiveError();
 
-    const now = clock.now();
-    const check = code.check(user.id, candidate, now, policy.maxAttempts);
-    if (check === 'exhausted') throw new ActivationCodeExhaustedError();
-    if (check === 'expired') throw new ActivationCodeExpiredError();
+      const now = clock.now();
+      const check = code.check(user.id, candidate, now, policy.maxAttempts, keyring);
+      if (check === 'exhausted') throw new ActivationCodeExhaustedError();
+      if (check === 'expired') throw new ActivationCodeExpiredError();
+      const mailbox = await loadMailbox(this.deps, user.email, now);
 
-    if (check === 'wrong') {
-      const attempts = await users.recordFailedAttempt(user.id, code.id, policy.maxAttempts);
-      if (attempts === null) throw await this.refusalForStale(user.id, now);
-      throw new ActivationCodeInvalidError(policy.maxAttempts - attempts);
-    }
+      if (check === 'wrong') {
+        const leftOnCode = policy.maxAttempts - code.attempts - 1;
+        const { mailbox: struck, burned } = mailbox.strike(now, policy, leftOnCode <= 0);
+        const committed = await users.commit({
+          user: user.withWrongCode(burned, policy.maxAttempts),
+          mailbox: mailboxWrite(struck, policy),
+        });
+        if (!committed) return LOST_RACE;
+        throw new ActivationCodeInvalidError(
+          burned ? 0 : Math.min(leftOnCode, struck.strikesBeforeLockout(policy)),
+        );
+      }
 
-    const activated = await users.activate(user.id, code.id, policy.maxAttempts, now);
-    if (activated) return activated.toPublic();
-    throw await this.refusalForStale(user.id, now);
-  }
-
-  /** Our view of the code went stale under a concurrent writer: say why now. */
-  private async refusalForStale(userId: string, now: Date): Promise<Error> {
-    const current = await this.deps.users.findById(userId);
-    if (!current) return new ActivationCodeExpiredError(); // purged after expiring
-    const code = current.activationCode;
-    if (current.isActive || !code) return new AlreadyActiveError();
-    const { maxAttempts } = this.deps.policy;
-    if (code.isExhausted(maxAttempts)) return new ActivationCodeExhaustedError();
-    if (code.isExpired(now)) return new ActivationCodeExpiredError();
-    // A resend replaced the code meanwhile: the candidate was checked against the old one.
-    return new ActivationCodeInvalidError(maxAttempts - code.attempts);
+      const active = user.activated(now);
+      const committed = await users.commit({
+        user: active,
+        mailbox: mailboxWrite(mailbox.cleared(), policy),
+        retireUnsentMessages: true,
+      });
+      return committed ? active.toPublic() : LOST_RACE;
+    });
   }
 }

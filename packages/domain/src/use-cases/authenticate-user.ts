@@ -1,14 +1,26 @@
-import { InvalidCredentialsError } from '../errors.js';
+import { loadMailbox, LOST_RACE, mailboxWrite, untilCommitted } from '../activation-issuance.js';
+import type { ActivationPolicy } from '../activation-policy.js';
+import { InvalidCredentialsError, PasswordAttemptsExceededError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Keyring } from '../ports/keyring.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 import type { UserRepository } from '../ports/user-repository.js';
-import { emailSchema, hasLoneSurrogate, PASSWORD_MAX_BYTES, utf8ByteLength } from '../schemas.js';
+import {
+  hasLoneSurrogate,
+  normalizeEmail,
+  PASSWORD_MAX_BYTES,
+  utf8ByteLength,
+} from '../schemas.js';
 import type { User } from '../user.js';
 
-export type AuthenticateUserRefusal = InvalidCredentialsError;
+export type AuthenticateUserRefusal = InvalidCredentialsError | PasswordAttemptsExceededError;
 
 export interface AuthenticateUserDeps {
   readonly users: UserRepository;
   readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly keyring: Keyring;
+  readonly policy: ActivationPolicy;
 }
 
 /**
@@ -16,6 +28,13 @@ export interface AuthenticateUserDeps {
  * InvalidCredentialsError and costs one hash comparison, an unknown or
  * malformed email included, so neither the answer nor its timing tells which
  * emails exist.
+ *
+ * Wrong passwords are counted per mailbox, from any mix of IPs: past
+ * `passwordFailuresPer15Minutes` in 15 minutes the address is refused with
+ * PasswordAttemptsExceededError (429 rate_limited) before any comparison,
+ * known or not. Each try reserves its failure before comparing (and gives it
+ * back when the password is right), so concurrent guesses cannot overrun the
+ * limit: the database settles who gets the last slot.
  */
 export class AuthenticateUser {
   constructor(private readonly deps: AuthenticateUserDeps) {}
@@ -24,8 +43,9 @@ export class AuthenticateUser {
   async execute(input: { email: string; password: string }): Promise<User> {
     const { users, hasher } = this.deps;
     const password = input.password.normalize('NFC');
-    const parsed = emailSchema.safeParse(input.email);
-    const user = parsed.success ? await users.findByEmail(parsed.data) : null;
+    const email = normalizeEmail(input.email);
+    const reservedAt = await this.reserveFailure(email ?? input.email);
+    const user = email ? await users.findByEmail(email) : null;
     const hashable =
       utf8ByteLength(password) <= PASSWORD_MAX_BYTES &&
       !password.includes('\u0000') &&
@@ -36,6 +56,30 @@ export class AuthenticateUser {
       throw new InvalidCredentialsError();
     }
     if (!(await hasher.verify(password, user.passwordHash))) throw new InvalidCredentialsError();
+    await this.releaseFailure(user.email, reservedAt);
     return user;
+  }
+
+  /** Counts a failure in advance, or refuses when the window is full. */
+  private reserveFailure(address: string): Promise<Date> {
+    const { users, clock, policy } = this.deps;
+    return untilCommitted(async () => {
+      const now = clock.now();
+      const mailbox = await loadMailbox(this.deps, address, now);
+      const wait = mailbox.passwordRetryAfterSeconds(now, policy);
+      if (wait > 0) throw new PasswordAttemptsExceededError(wait);
+      const next = mailbox.withPasswordFailure(now, policy);
+      return (await users.commit({ mailbox: mailboxWrite(next, policy) })) ? now : LOST_RACE;
+    });
+  }
+
+  private releaseFailure(address: string, reservedAt: Date): Promise<void> {
+    const { users, clock, policy } = this.deps;
+    return untilCommitted(async () => {
+      const mailbox = await loadMailbox(this.deps, address, clock.now());
+      const next = mailbox.withoutPasswordFailure(reservedAt);
+      if (next === mailbox) return undefined;
+      return (await users.commit({ mailbox: mailboxWrite(next, policy) })) ? undefined : LOST_RACE;
+    });
   }
 }

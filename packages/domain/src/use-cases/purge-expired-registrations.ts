@@ -20,6 +20,12 @@ export interface PurgeResult {
   /** Deleted, or with dryRun, would be deleted. */
   readonly count: number;
   readonly expiredBefore: Date;
+  /**
+   * Mailbox records that had nothing left to remember (no strike within
+   * `strikeMemoryDays`, no lockout, nothing in a window) and were deleted;
+   * 0 with dryRun. Strikes themselves survive the purge of their account.
+   */
+  readonly mailboxesForgotten: number;
 }
 
 /**
@@ -39,7 +45,8 @@ export class PurgeExpiredRegistrations {
     const expiredBefore = new Date(clock.now().getTime() - options.olderThanSeconds * 1000);
 
     if (options.dryRun) {
-      return { dryRun: true, count: await users.countExpiredPending(expiredBefore), expiredBefore };
+      const count = await users.countExpiredPending(expiredBefore);
+      return { dryRun: true, count, expiredBefore, mailboxesForgotten: 0 };
     }
     let count = 0;
     for (;;) {
@@ -48,6 +55,13 @@ export class PurgeExpiredRegistrations {
       options.onBatch?.(count);
       if (deleted < options.batchSize) break;
     }
-    return { dryRun: false, count, expiredBefore };
+    const now = clock.now();
+    let mailboxesForgotten = 0;
+    for (;;) {
+      const deleted = await users.deleteForgottenMailboxes(now, options.batchSize);
+      mailboxesForgotten += deleted;
+      if (deleted < options.batchSize) break;
+    }
+    return { dryRun: false, count, expiredBefore, mailboxesForgotten };
   }
 }

@@ -1,19 +1,31 @@
-import { EmailTakenError, type ResendTooSoonError, type ValidationError } from '../errors.js';
+import {
+  assertMayIssue,
+  issueActivation,
+  loadMailbox,
+  LOST_RACE,
+  mailboxWrite,
+  untilCommitted,
+  type IssuanceDeps,
+} from '../activation-issuance.js';
+import {
+  EmailTakenError,
+  type ActivationLockedError,
+  type MailQuotaExceededError,
+  type ResendTooSoonError,
+  type ValidationError,
+} from '../errors.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
-import type { UserRepository } from '../ports/user-repository.js';
 import { parseOrRefuse, registrationSchema } from '../schemas.js';
 import { User, type PublicUser } from '../user.js';
-import {
-  assertCooldownOver,
-  issueActivation,
-  lostRaceRefusal,
-  type IssuanceDeps,
-} from './issue-activation.js';
 
-export type RegisterUserRefusal = ValidationError | EmailTakenError | ResendTooSoonError;
+export type RegisterUserRefusal =
+  | ValidationError
+  | EmailTakenError
+  | ResendTooSoonError
+  | ActivationLockedError
+  | MailQuotaExceededError;
 
 export interface RegisterUserDeps extends IssuanceDeps {
-  readonly users: UserRepository;
   readonly hasher: PasswordHasher;
 }
 
@@ -25,8 +37,10 @@ export interface RegistrationResult {
 /**
  * Registers an email + password as a pending account and queues its
  * activation email in the same atomic step. Re-registering a pending email
- * replaces its password and code (the old code stops working), outside the
- * resend cooldown. Hashing happens before, never inside, the atomic write.
+ * replaces that registration with a fresh one (new id, `createdAt`, password
+ * and code; the old code stops working), so the answer looks exactly like a
+ * first registration. Every new code is refused like a resend: during a
+ * lockout, within the cooldown, over the mailbox's budget. Strikes are kept.
  */
 export class RegisterUser {
   constructor(private readonly deps: RegisterUserDeps) {}
@@ -34,51 +48,38 @@ export class RegisterUser {
   /** @throws {RegisterUserRefusal} */
   async execute(input: { email: unknown; password: unknown }): Promise<RegistrationResult> {
     const { email, password } = parseOrRefuse(registrationSchema, input);
-    const { users, hasher, clock, policy } = this.deps;
+    // Refuse before paying for a hash; the decision is made again, atomically, below.
+    await this.decide(email, this.deps.clock.now());
+    const passwordHash = await this.deps.hasher.hash(password);
 
-    const existing = await users.findByEmail(email);
-    if (existing?.isActive) throw new EmailTakenError();
-    if (existing) assertCooldownOver(existing, clock.now(), policy);
-
-    const passwordHash = await hasher.hash(password);
-    const now = clock.now();
-
-    if (existing) {
-      const activation = issueActivation(this.deps, existing.id, now);
-      const replaced = await users.reissueCode({
-        userId: existing.id,
-        expectedCodeId: existing.activationCode?.id ?? '',
-        activation,
+    return untilCommitted(async () => {
+      const now = this.deps.clock.now();
+      const { existing, mailbox } = await this.decide(email, now);
+      const userId = this.deps.ids.next();
+      const activation = issueActivation(this.deps, userId, now);
+      const user = User.register({
+        id: userId,
+        email,
         passwordHash,
+        createdAt: now,
+        code: activation.code,
       });
-      if (!replaced) throw await this.lostRace(email, now);
-      const expiresAt = activation.code.expiresAt;
-      return {
-        user: { ...existing.toPublic(), activationCodeExpiresAt: expiresAt },
-        activationCodeExpiresAt: expiresAt,
-      };
-    }
-
-    const userId = this.deps.ids.next();
-    const activation = issueActivation(this.deps, userId, now);
-    const user = User.register({
-      id: userId,
-      email,
-      passwordHash,
-      createdAt: now,
-      code: activation.code,
+      const committed = await this.deps.users.commit({
+        user,
+        ...(existing ? { replaces: existing } : {}),
+        mailbox: mailboxWrite(mailbox.withMailSent(now), this.deps.policy),
+        message: activation,
+      });
+      if (!committed) return LOST_RACE;
+      return { user: user.toPublic(), activationCodeExpiresAt: activation.code.expiresAt };
     });
-    try {
-      await users.create(user, activation);
-    } catch (error) {
-      if (error instanceof EmailTakenError) throw await this.lostRace(email, now);
-      throw error;
-    }
-    return { user: user.toPublic(), activationCodeExpiresAt: activation.code.expiresAt };
   }
 
-  private async lostRace(email: string, now: Date) {
-    const current = await this.deps.users.findByEmail(email);
-    return lostRaceRefusal(current, now, this.deps.policy, () => new EmailTakenError());
+  private async decide(email: string, now: Date) {
+    const existing = await this.deps.users.findByEmail(email);
+    if (existing?.isActive) throw new EmailTakenError();
+    const mailbox = await loadMailbox(this.deps, email, now);
+    assertMayIssue(mailbox, existing, now, this.deps.policy);
+    return { existing, mailbox };
   }
 }

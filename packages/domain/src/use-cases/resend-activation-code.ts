@@ -1,30 +1,40 @@
 import {
+  assertMayIssue,
+  issueActivation,
+  loadMailbox,
+  LOST_RACE,
+  mailboxWrite,
+  untilCommitted,
+  type IssuanceDeps,
+} from '../activation-issuance.js';
+import {
   AlreadyActiveError,
+  InvalidCredentialsError,
   UserNotFoundError,
-  type InvalidCredentialsError,
+  type ActivationLockedError,
+  type MailQuotaExceededError,
   type ResendTooSoonError,
 } from '../errors.js';
-import type { UserRepository } from '../ports/user-repository.js';
-import type { User } from '../user.js';
-import type { AuthenticateUser } from './authenticate-user.js';
-import {
-  assertCooldownOver,
-  issueActivation,
-  lostRaceRefusal,
-  type IssuanceDeps,
-} from './issue-activation.js';
+import { normalizeEmail } from '../schemas.js';
+import type { AuthenticateUser, AuthenticateUserRefusal } from './authenticate-user.js';
 
 export type ResendActivationCodeRefusal =
-  InvalidCredentialsError | UserNotFoundError | AlreadyActiveError | ResendTooSoonError;
+  | AuthenticateUserRefusal
+  | UserNotFoundError
+  | AlreadyActiveError
+  | ResendTooSoonError
+  | ActivationLockedError
+  | MailQuotaExceededError;
 
 export interface ResendActivationCodeDeps extends IssuanceDeps {
-  readonly users: UserRepository;
   readonly authenticate: AuthenticateUser;
 }
 
 /**
- * Issues and queues a new code for a pending account, outside the cooldown.
- * The previous code stops working and the attempt counter starts again.
+ * Issues and queues a new code for a pending account: not during a lockout,
+ * not within the cooldown, not over the mailbox's budget. The previous code
+ * stops working; the new one gets its own attempts, the mailbox keeps its
+ * strikes.
  */
 export class ResendActivationCode {
   constructor(private readonly deps: ResendActivationCodeDeps) {}
@@ -34,32 +44,39 @@ export class ResendActivationCode {
     email: string;
     password: string;
   }): Promise<{ activationCodeExpiresAt: Date }> {
-    return this.resend(await this.deps.authenticate.execute(input));
+    const user = await this.deps.authenticate.execute(input);
+    return this.resend(user.id, () => new InvalidCredentialsError());
   }
 
   /** An operator with database access (CLI). */
   async asOperator(input: { email: string }): Promise<{ activationCodeExpiresAt: Date }> {
-    const user = await this.deps.users.findByEmail(input.email.trim().toLowerCase());
+    const email = normalizeEmail(input.email);
+    const user = email ? await this.deps.users.findByEmail(email) : null;
     if (!user) throw new UserNotFoundError();
-    return this.resend(user);
+    return this.resend(user.id, () => new UserNotFoundError());
   }
 
-  private async resend(user: User): Promise<{ activationCodeExpiresAt: Date }> {
+  private resend(
+    userId: string,
+    whenGone: () => Error,
+  ): Promise<{ activationCodeExpiresAt: Date }> {
     const { users, clock, policy } = this.deps;
-    if (user.isActive) throw new AlreadyActiveError();
-    const now = clock.now();
-    assertCooldownOver(user, now, policy);
+    return untilCommitted(async () => {
+      const user = await users.findById(userId);
+      if (!user) throw whenGone();
+      if (user.isActive) throw new AlreadyActiveError();
+      const now = clock.now();
+      const mailbox = await loadMailbox(this.deps, user.email, now);
+      assertMayIssue(mailbox, user, now, policy);
 
-    const activation = issueActivation(this.deps, user.id, now);
-    const reissued = await users.reissueCode({
-      userId: user.id,
-      expectedCodeId: user.activationCode?.id ?? '',
-      activation,
+      const activation = issueActivation(this.deps, user.id, now);
+      const committed = await users.commit({
+        user: user.withCode(activation.code),
+        mailbox: mailboxWrite(mailbox.withMailSent(now), policy),
+        message: activation,
+        retireUnsentMessages: true,
+      });
+      return committed ? { activationCodeExpiresAt: activation.code.expiresAt } : LOST_RACE;
     });
-    if (!reissued) {
-      const current = await users.findById(user.id);
-      throw lostRaceRefusal(current, now, policy, () => new AlreadyActiveError());
-    }
-    return { activationCodeExpiresAt: activation.code.expiresAt };
   }
 }

@@ -1,24 +1,24 @@
 import type { Clock } from '../ports/clock.js';
-import {
-  randomCodeGenerator,
-  randomIdGenerator,
-  type CodeGenerator,
-  type IdGenerator,
-} from '../ports/code-generator.js';
+import { randomCodeGenerator, type CodeGenerator } from '../ports/code-generator.js';
+import { randomIdGenerator, type IdGenerator } from '../ports/id-generator.js';
+import type { Keyring } from '../ports/keyring.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 import type { UserRepository } from '../ports/user-repository.js';
 import { ActivateUser } from './activate-user.js';
-import type { ActivationPolicy } from './activation-policy.js';
+import type { ActivationPolicy } from '../activation-policy.js';
 import { AuthenticateUser } from './authenticate-user.js';
 import { PurgeExpiredRegistrations } from './purge-expired-registrations.js';
 import { RegisterUser } from './register-user.js';
 import { ResendActivationCode } from './resend-activation-code.js';
+import { UnlockMailbox } from './unlock-mailbox.js';
 
 export interface SignupServiceDeps {
   readonly users: UserRepository;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly policy: ActivationPolicy;
+  /** The server secret (SecretKeyring): keys stored codes and mailboxes, seals outbox codes. */
+  readonly keyring: Keyring;
   readonly codes?: CodeGenerator;
   readonly ids?: IdGenerator;
 }
@@ -30,6 +30,7 @@ export interface SignupService {
   readonly activate: ActivateUser;
   readonly resend: ResendActivationCode;
   readonly purgeExpired: PurgeExpiredRegistrations;
+  readonly unlock: UnlockMailbox;
 }
 
 export function createSignupService(deps: SignupServiceDeps): SignupService {
@@ -41,5 +42,6 @@ export function createSignupService(deps: SignupServiceDeps): SignupService {
     activate: new ActivateUser({ ...full, authenticate }),
     resend: new ResendActivationCode({ ...full, authenticate }),
     purgeExpired: new PurgeExpiredRegistrations(full),
+    unlock: new UnlockMailbox(full),
   };
 }

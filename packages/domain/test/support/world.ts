@@ -1,5 +1,8 @@
+import { vi } from 'vitest';
 import {
   createSignupService,
+  defaultActivationPolicy,
+  type AccountChange,
   type ActivationMessage,
   type ActivationPolicy,
 } from '../../src/index.js';
@@ -9,14 +12,22 @@ import {
   FakePasswordHasher,
   SequenceCodeGenerator,
   SequentialIdGenerator,
+  testKeyring,
 } from '../../src/testing/index.js';
 
-/** The contract's defaults, spelled out so a test never depends on another file's constants. */
+/** The contract's defaults, spelled out so a test fails if a default drifts. */
 export const POLICY: ActivationPolicy = {
   codeTtlSeconds: 60,
   maxAttempts: 5,
   resendCooldownSeconds: 30,
+  lockoutSeconds: 60,
+  lockoutMaxSeconds: null,
+  mailPerMailboxPerDay: 10,
+  passwordFailuresPer15Minutes: 10,
+  strikeMemoryDays: 365,
 };
+
+export { defaultActivationPolicy };
 
 export const EMAIL = 'ada@example.test';
 export const PASSWORD = 'correct horse battery';
@@ -44,6 +55,7 @@ export function aWorld(options: WorldOptions = {}) {
     hasher,
     clock,
     policy,
+    keyring: testKeyring,
     codes: new SequenceCodeGenerator(options.codes ?? ['1234', '5678', '9012', '3456']),
     ids: new SequentialIdGenerator(),
   });
@@ -52,8 +64,10 @@ export function aWorld(options: WorldOptions = {}) {
    * The messages still waiting to be sent. The lease ends in the past, so
    * looking does not hide them from the next look.
    */
-  function queued(): Promise<ActivationMessage[]> {
-    return outbox.claimDue(END_OF_TIME, 1000, new Date(0));
+  function queued(): Promise<(ActivationMessage & { code: string | null })[]> {
+    return outbox
+      .claimDue(END_OF_TIME, 1000, new Date(0))
+      .then((messages) => messages.map((m) => ({ ...m, code: testKeyring.open(m.sealedCode) })));
   }
 
   /** Registers EMAIL (or `email`) with PASSWORD (or `password`). */
@@ -77,4 +91,26 @@ export async function tally(promises: readonly Promise<unknown>[]) {
   const fulfilled = results.filter((r) => r.status === 'fulfilled').length;
   const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   return { fulfilled, refusals };
+}
+
+/**
+ * Runs `meanwhile` once, just before the first commit that `matches` reaches
+ * the store, so that commit meets a store another writer changed after the
+ * use case read it. Other commits (a password reservation, the writes made by
+ * `meanwhile` itself) pass straight through.
+ */
+export function beforeCommit(
+  w: World,
+  matches: (change: AccountChange) => boolean,
+  meanwhile: () => Promise<unknown>,
+): void {
+  const commit = w.users.commit.bind(w.users);
+  let armed = true;
+  vi.spyOn(w.users, 'commit').mockImplementation(async (change) => {
+    if (armed && matches(change)) {
+      armed = false;
+      await meanwhile();
+    }
+    return commit(change);
+  });
 }

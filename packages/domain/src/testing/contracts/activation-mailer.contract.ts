@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivationMailer } from '../../ports/activation-message.js';
+import type { ActivationMailer } from '../../ports/activation-mailer.js';
 
 /** One email as the far side received it. */
 export interface ReceivedEmail {

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmailTakenError } from '../../errors.js';
+import { defaultActivationPolicy } from '../../activation-policy.js';
+import { Mailbox } from '../../mailbox.js';
 import type { Outbox } from '../../ports/outbox.js';
 import type { UserRepository } from '../../ports/user-repository.js';
-import { anActivation, aRegistration, uniqueEmail } from '../builders.js';
+import type { User } from '../../user.js';
+import { anActivation, aRegistration, testKeyring, uniqueEmail } from '../builders.js';
 
 export interface StoreUnderTest {
   readonly users: UserRepository;
@@ -12,12 +14,13 @@ export interface StoreUnderTest {
 
 export type StoreFactory = () => Promise<StoreUnderTest>;
 
-const MAX = 5;
+const POLICY = defaultActivationPolicy;
 
 /**
  * The UserRepository port contract: every implementation must pass it
- * unchanged. Tests use unique emails and ids, so a shared store is fine
- * (also one shared with the Outbox suite).
+ * unchanged. The store's one rule is the compare-and-swap of `commit`; these
+ * tests prove it settles races. Tests use unique emails, ids and mailbox
+ * keys, so a shared store is fine (also one shared with the Outbox suite).
  */
 export function userRepositoryContract(name: string, factory: StoreFactory): void {
   describe(`UserRepository contract: ${name}`, () => {
@@ -29,233 +32,202 @@ export function userRepositoryContract(name: string, factory: StoreFactory): voi
       await store?.close?.();
     });
 
-    it('creates a pending user and finds it by email and by id', async () => {
-      const { user, activation } = aRegistration();
-      await store.users.create(user, activation);
-      const byEmail = await store.users.findByEmail(user.email);
-      expect(byEmail?.toPrimitives()).toEqual(user.toPrimitives());
-      expect((await store.users.findById(user.id))?.email).toBe(user.email);
+    async function created(options: Parameters<typeof aRegistration>[0] = {}) {
+      const r = aRegistration(options);
+      expect(await store.users.commit({ user: r.user, message: r.activation })).toBe(true);
+      const stored = await store.users.findById(r.user.id);
+      if (!stored) throw new Error('expected the account');
+      return { ...r, stored };
+    }
+
+    const aMailbox = () => Mailbox.empty(testKeyring.digest('mailbox', uniqueEmail('mbx')));
+    const write = (next: Mailbox) => ({ next, forgetAt: next.forgetAt(POLICY) });
+
+    it('creates a pending user (version 0 -> 1) and finds it by email and by id', async () => {
+      const { user, stored } = await created();
+      expect(stored.toPrimitives()).toEqual({ ...user.toPrimitives(), version: 1 });
+      expect((await store.users.findByEmail(user.email))?.id).toBe(user.id);
     });
 
-    it('answers null for an unknown email or id', async () => {
+    it('answers null for an unknown email, id or mailbox', async () => {
       expect(await store.users.findByEmail(uniqueEmail())).toBeNull();
       expect(await store.users.findById('00000000-0000-4000-8000-00000000dead')).toBeNull();
+      expect(await store.users.findMailbox(aMailbox().key)).toBeNull();
     });
 
-    it('refuses a second account for the same email with EmailTakenError', async () => {
+    it('refuses a second account for the same email, writing nothing of that change', async () => {
       const email = uniqueEmail();
-      const first = aRegistration({ email });
-      await store.users.create(first.user, first.activation);
+      const first = await created({ email });
       const second = aRegistration({ email });
-      await expect(store.users.create(second.user, second.activation)).rejects.toBeInstanceOf(
-        EmailTakenError,
-      );
+      const mailbox = aMailbox().withMailSent(new Date());
+      expect(
+        await store.users.commit({
+          user: second.user,
+          message: second.activation,
+          mailbox: write(mailbox),
+        }),
+      ).toBe(false);
       expect((await store.users.findByEmail(email))?.id).toBe(first.user.id);
+      expect(await store.users.findMailbox(mailbox.key)).toBeNull();
     });
 
-    it('queues the activation message together with the account', async () => {
+    it('queues the sealed message together with the account', async () => {
       const now = new Date();
-      const { user, activation } = aRegistration({ now, plain: '0042' });
-      await store.users.create(user, activation);
-      const claimed = await store.outbox.claimDue(
-        new Date(now.getTime() + 1),
-        1000,
-        future(now, 60),
-      );
-      const mine = claimed.find((m) => m.userId === user.id);
-      expect(mine).toMatchObject({ to: user.email, code: '0042', id: activation.messageId });
+      const { user, activation } = await created({ now, plain: '0042' });
+      const claimed = await store.outbox.claimDue(future(now, 1), 1000, future(now, 60), {
+        userId: user.id,
+      });
+      expect(claimed).toHaveLength(1);
+      const [mine] = claimed;
+      expect(mine).toMatchObject({ to: user.email, id: activation.messageId });
+      expect(mine?.sealedCode).not.toContain('0042');
+      expect(testKeyring.open(mine?.sealedCode ?? '')).toBe('0042');
       expect(mine?.codeExpiresAt.getTime()).toBe(activation.code.expiresAt.getTime());
     });
 
     it('20 concurrent creates of one email leave exactly one account', async () => {
       const email = uniqueEmail('race');
-      const results = await Promise.allSettled(
+      const results = await Promise.all(
         Array.from({ length: 20 }, () => {
           const { user, activation } = aRegistration({ email });
-          return store.users.create(user, activation);
+          return store.users.commit({ user, message: activation });
         }),
       );
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      for (const r of results) {
-        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(EmailTakenError);
-      }
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(
+        await store.users.list({ limit: 1000 }).then((l) => l.filter((u) => u.email === email)),
+      ).toHaveLength(1);
     });
 
-    it('counts a wrong code and returns the new attempt count', async () => {
-      const { user, activation } = aRegistration();
-      await store.users.create(user, activation);
-      expect(await store.users.recordFailedAttempt(user.id, activation.code.id, MAX)).toBe(1);
-      expect(await store.users.recordFailedAttempt(user.id, activation.code.id, MAX)).toBe(2);
-      expect((await store.users.findById(user.id))?.activationCode?.attempts).toBe(2);
+    it('writes a change only at the version it was read at', async () => {
+      const { stored } = await created();
+      const counted = stored.withWrongCode(false, POLICY.maxAttempts);
+      expect(await store.users.commit({ user: counted })).toBe(true);
+      expect(await store.users.commit({ user: counted })).toBe(false); // stale now
+      const after = await store.users.findById(stored.id);
+      expect(after?.version).toBe(2);
+      expect(after?.activationCode?.attempts).toBe(1);
     });
 
-    it('20 concurrent wrong codes: exactly MAX counted, the rest refused (no lost update)', async () => {
-      const { user, activation } = aRegistration();
-      await store.users.create(user, activation);
-      const counts = await Promise.all(
-        Array.from({ length: 20 }, () =>
-          store.users.recordFailedAttempt(user.id, activation.code.id, MAX),
-        ),
-      );
-      const counted = counts.filter((c): c is number => c !== null).sort((a, b) => a - b);
-      expect(counted).toEqual([1, 2, 3, 4, 5]);
-      expect((await store.users.findById(user.id))?.activationCode?.attempts).toBe(MAX);
-    });
-
-    it('20 concurrent wrong codes under a high limit are all counted', async () => {
-      const { user, activation } = aRegistration();
-      await store.users.create(user, activation);
-      await Promise.all(
-        Array.from({ length: 20 }, () =>
-          store.users.recordFailedAttempt(user.id, activation.code.id, 100),
-        ),
-      );
-      expect((await store.users.findById(user.id))?.activationCode?.attempts).toBe(20);
-    });
-
-    it('does not count against a code that was replaced', async () => {
-      const { user, activation } = aRegistration();
-      await store.users.create(user, activation);
-      await store.users.reissueCode({
-        userId: user.id,
-        expectedCodeId: activation.code.id,
-        activation: anActivation(user.id),
-      });
-      expect(await store.users.recordFailedAttempt(user.id, activation.code.id, MAX)).toBeNull();
-    });
-
-    it('activates a pending user once; 20 concurrent activations have one winner', async () => {
-      const now = new Date();
-      const { user, activation } = aRegistration({ now });
-      await store.users.create(user, activation);
-      const later = new Date(now.getTime() + 1000);
+    it('20 concurrent writes from one version: exactly one lands', async () => {
+      const { stored } = await created();
       const results = await Promise.all(
         Array.from({ length: 20 }, () =>
-          store.users.activate(user.id, activation.code.id, MAX, later),
+          store.users.commit({ user: stored.withWrongCode(false, POLICY.maxAttempts) }),
         ),
       );
-      const winners = results.filter((r) => r !== null);
-      expect(winners).toHaveLength(1);
-      expect(winners[0]?.status).toBe('active');
-      expect(winners[0]?.activatedAt?.getTime()).toBe(later.getTime());
-      const stored = await store.users.findById(user.id);
-      expect(stored?.status).toBe('active');
-      expect(stored?.activationCode).toBeNull();
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.users.findById(stored.id))?.activationCode?.attempts).toBe(1);
     });
 
-    it('activation drops the unsent message, leased or not: its code is never sent afterwards', async () => {
-      const now = new Date();
-      const queued = aRegistration({ now });
-      const leased = aRegistration({ now });
-      for (const r of [queued, leased]) await store.users.create(r.user, r.activation);
-      const scope = (r: typeof queued) => ({ userId: r.user.id });
-      expect(await store.outbox.claimDue(now, 10, future(now, 30), scope(leased))).toHaveLength(1);
-      const later = future(now, 1);
-      for (const r of [queued, leased]) {
-        expect(
-          await store.users.activate(r.user.id, r.activation.code.id, MAX, later),
-        ).not.toBeNull();
-      }
-      const afterLease = future(now, 31);
-      for (const r of [queued, leased]) {
-        expect(await store.outbox.claimDue(afterLease, 10, future(now, 90), scope(r))).toEqual([]);
-      }
-    });
-
-    it('does not activate with an expired, burned or replaced code', async () => {
-      const now = new Date();
-      const expired = aRegistration({ now, ttlSeconds: 60 });
-      await store.users.create(expired.user, expired.activation);
+    it('is all or nothing: a stale mailbox keeps the account change out too', async () => {
+      const { stored } = await created();
+      const mailbox = aMailbox();
+      expect(await store.users.commit({ mailbox: write(mailbox.withMailSent(new Date())) })).toBe(
+        true,
+      );
+      const stale = mailbox.withMailSent(new Date()); // still version 0
       expect(
-        await store.users.activate(
-          expired.user.id,
-          expired.activation.code.id,
-          MAX,
-          future(now, 60),
-        ),
-      ).toBeNull();
-
-      const burned = aRegistration({ now });
-      await store.users.create(burned.user, burned.activation);
-      for (let i = 0; i < MAX; i += 1) {
-        await store.users.recordFailedAttempt(burned.user.id, burned.activation.code.id, MAX);
-      }
-      expect(
-        await store.users.activate(burned.user.id, burned.activation.code.id, MAX, now),
-      ).toBeNull();
-
-      const replaced = aRegistration({ now });
-      await store.users.create(replaced.user, replaced.activation);
-      const next = anActivation(replaced.user.id, { issuedAt: now });
-      await store.users.reissueCode({
-        userId: replaced.user.id,
-        expectedCodeId: replaced.activation.code.id,
-        activation: next,
-      });
-      expect(
-        await store.users.activate(replaced.user.id, replaced.activation.code.id, MAX, now),
-      ).toBeNull();
-      expect(await store.users.activate(replaced.user.id, next.code.id, MAX, now)).not.toBeNull();
+        await store.users.commit({ user: stored.withWrongCode(false, 5), mailbox: write(stale) }),
+      ).toBe(false);
+      expect((await store.users.findById(stored.id))?.version).toBe(stored.version);
     });
 
-    it('reissues a code: new code, attempts reset, new hash, old message dropped', async () => {
+    it('stores a mailbox, finds it, and guards it by version under concurrency', async () => {
       const now = new Date();
-      const { user, activation } = aRegistration({ now, plain: '1111' });
-      await store.users.create(user, activation);
-      await store.users.recordFailedAttempt(user.id, activation.code.id, MAX);
-      const next = anActivation(user.id, { issuedAt: future(now, 30), plain: '2222' });
-      const ok = await store.users.reissueCode({
-        userId: user.id,
-        expectedCodeId: activation.code.id,
-        activation: next,
-        passwordHash: 'new-hash',
-      });
-      expect(ok).toBe(true);
-      const stored = await store.users.findById(user.id);
-      expect(stored?.passwordHash).toBe('new-hash');
-      expect(stored?.activationCode?.id).toBe(next.code.id);
-      expect(stored?.activationCode?.attempts).toBe(0);
-      const claimed = await store.outbox.claimDue(future(now, 31), 1000, future(now, 90));
-      const mine = claimed.filter((m) => m.userId === user.id);
-      expect(mine.map((m) => m.code)).toEqual(['2222']);
-    });
-
-    it('reissue refuses a stale expected code and an active account', async () => {
-      const now = new Date();
-      const { user, activation } = aRegistration({ now });
-      await store.users.create(user, activation);
-      const attempts = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          store.users.reissueCode({
-            userId: user.id,
-            expectedCodeId: activation.code.id,
-            activation: anActivation(user.id, { issuedAt: now }),
-          }),
+      const fresh = aMailbox();
+      const inserts = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.users.commit({ mailbox: write(fresh.withMailSent(now)) }),
         ),
       );
-      expect(attempts.filter(Boolean)).toHaveLength(1);
+      expect(inserts.filter(Boolean)).toHaveLength(1);
+      const stored = await store.users.findMailbox(fresh.key);
+      expect(stored?.version).toBe(1);
+      expect(stored?.toPrimitives().mailSentAt.map((d) => d.getTime())).toEqual([now.getTime()]);
+      const struck = stored?.strike(now, POLICY, false).mailbox as Mailbox;
+      const updates = await Promise.all(
+        Array.from({ length: 20 }, () => store.users.commit({ mailbox: write(struck) })),
+      );
+      expect(updates.filter(Boolean)).toHaveLength(1);
+      const after = await store.users.findMailbox(fresh.key);
+      expect(after?.toPrimitives()).toEqual({ ...struck.toPrimitives(), version: 2 });
+    });
 
-      const active = aRegistration({ now });
-      await store.users.create(active.user, active.activation);
-      await store.users.activate(active.user.id, active.activation.code.id, MAX, now);
+    it('replaces a pending account with a fresh one (re-registration), its messages gone', async () => {
+      const now = new Date();
+      const email = uniqueEmail();
+      const old = await created({ email, now, plain: '1111' });
+      const next = aRegistration({ email, now: future(now, 31), plain: '2222' });
       expect(
-        await store.users.reissueCode({
-          userId: active.user.id,
-          expectedCodeId: active.activation.code.id,
-          activation: anActivation(active.user.id),
+        await store.users.commit({
+          user: next.user,
+          replaces: old.stored,
+          message: next.activation,
+        }),
+      ).toBe(true);
+      expect(await store.users.findById(old.user.id)).toBeNull();
+      expect((await store.users.findByEmail(email))?.id).toBe(next.user.id);
+      const claimed = await store.outbox.claimDue(future(now, 40), 1000, future(now, 90));
+      const codes = claimed
+        .filter((m) => m.to === email)
+        .map((m) => testKeyring.open(m.sealedCode));
+      expect(codes).toEqual(['2222']);
+      // a second replacement of the same old account finds it gone
+      const again = aRegistration({ email, now: future(now, 62) });
+      expect(
+        await store.users.commit({
+          user: again.user,
+          replaces: old.stored,
+          message: again.activation,
         }),
       ).toBe(false);
     });
 
-    it('purges only pending accounts expired before the cut-off, with their messages', async () => {
-      const base = new Date('2020-01-01T00:00:00Z');
-      const old = aRegistration({ now: base, ttlSeconds: 60 });
-      const fresh = aRegistration({ now: future(base, 3600), ttlSeconds: 60 });
-      const active = aRegistration({ now: base, ttlSeconds: 60 });
-      for (const r of [old, fresh, active]) await store.users.create(r.user, r.activation);
-      await store.users.activate(active.user.id, active.activation.code.id, MAX, future(base, 1));
+    it('retires unsent messages when asked: a resend, an activation', async () => {
+      const now = new Date();
+      const { stored } = await created({ now, plain: '1111' });
+      const next = anActivation(stored.id, { issuedAt: future(now, 30), plain: '2222' });
+      expect(
+        await store.users.commit({
+          user: stored.withCode(next.code),
+          message: next,
+          retireUnsentMessages: true,
+        }),
+      ).toBe(true);
+      const claimed = await store.outbox.claimDue(future(now, 31), 1000, future(now, 32), {
+        userId: stored.id,
+      });
+      expect(claimed.map((m) => testKeyring.open(m.sealedCode))).toEqual(['2222']);
 
-      const cutoff = future(base, 1800); // old expired at +60 s, fresh expires at +3660 s
+      const current = (await store.users.findById(stored.id)) as User;
+      expect(
+        await store.users.commit({
+          user: current.activated(future(now, 33)),
+          retireUnsentMessages: true,
+        }),
+      ).toBe(true);
+      expect(
+        await store.outbox.claimDue(future(now, 3600), 1000, future(now, 3601), {
+          userId: stored.id,
+        }),
+      ).toEqual([]);
+      const active = await store.users.findById(stored.id);
+      expect(active?.status).toBe('active');
+      expect(active?.activatedAt?.getTime()).toBe(future(now, 33).getTime());
+      expect(active?.activationCode).toBeNull();
+    });
+
+    it('purges only pending accounts expired before the cut-off, never a mailbox', async () => {
+      const base = new Date('2020-01-01T00:00:00Z');
+      const old = await created({ now: base, ttlSeconds: 60 });
+      const fresh = await created({ now: future(base, 3600), ttlSeconds: 60 });
+      const active = await created({ now: base, ttlSeconds: 60 });
+      await store.users.commit({ user: active.stored.activated(future(base, 1)) });
+      const mailbox = aMailbox().strike(base, POLICY, false).mailbox;
+      await store.users.commit({ mailbox: write(mailbox) });
+
+      const cutoff = future(base, 1800);
       const before = await store.users.countExpiredPending(cutoff);
       expect(before).toBeGreaterThanOrEqual(1);
       let deleted = 0;
@@ -269,24 +241,38 @@ export function userRepositoryContract(name: string, factory: StoreFactory): voi
       expect(await store.users.findById(fresh.user.id)).not.toBeNull();
       expect((await store.users.findById(active.user.id))?.status).toBe('active');
       expect(await store.users.countExpiredPending(cutoff)).toBe(0);
+      expect((await store.users.findMailbox(mailbox.key))?.strikes).toBe(1);
     });
 
     it('deletes in batches of at most the limit', async () => {
       const base = new Date('2019-06-01T00:00:00Z');
-      for (let i = 0; i < 5; i += 1) {
-        const r = aRegistration({ now: base, ttlSeconds: 1 });
-        await store.users.create(r.user, r.activation);
-      }
+      for (let i = 0; i < 5; i += 1) await created({ now: base, ttlSeconds: 1 });
       const cutoff = future(base, 10);
       expect(await store.users.deleteExpiredPending(cutoff, 2)).toBe(2);
       expect(await store.users.countExpiredPending(cutoff)).toBe(3);
     });
 
+    it('forgets a mailbox only after its forgetAt', async () => {
+      const base = new Date('2018-01-01T00:00:00Z');
+      const kept = aMailbox().strike(base, POLICY, false).mailbox; // remembered 365 days
+      const gone = aMailbox().withMailSent(base); // remembered 24 h
+      await store.users.commit({ mailbox: write(kept) });
+      await store.users.commit({ mailbox: write(gone) });
+      let forgotten = 0;
+      for (;;) {
+        const n = await store.users.deleteForgottenMailboxes(future(base, 2 * 86_400), 1000);
+        forgotten += n;
+        if (n < 1000) break;
+      }
+      expect(forgotten).toBeGreaterThanOrEqual(1);
+      expect(await store.users.findMailbox(gone.key)).toBeNull();
+      expect(await store.users.findMailbox(kept.key)).not.toBeNull();
+    });
+
     it('lists users newest first, filtered by status, limited', async () => {
       const base = new Date('2030-01-01T00:00:00Z');
-      const a = aRegistration({ now: future(base, 1) });
-      const b = aRegistration({ now: future(base, 2) });
-      for (const r of [a, b]) await store.users.create(r.user, r.activation);
+      const a = await created({ now: future(base, 1) });
+      const b = await created({ now: future(base, 2) });
       // Other suites may share the store: look at our two accounts within the full list.
       const mine = new Set([a.user.id, b.user.id]);
       const listed = await store.users.list({ limit: 1000 });

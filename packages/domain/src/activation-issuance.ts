@@ -1,0 +1,109 @@
+import { ActivationCode } from './activation-code.js';
+import type { ActivationPolicy } from './activation-policy.js';
+import {
+  ActivationLockedError,
+  InfrastructureUnavailableError,
+  MailQuotaExceededError,
+  ResendTooSoonError,
+} from './errors.js';
+import { Mailbox } from './mailbox.js';
+import type { Clock } from './ports/clock.js';
+import type { CodeGenerator } from './ports/code-generator.js';
+import type { IdGenerator } from './ports/id-generator.js';
+import type { Keyring } from './ports/keyring.js';
+import type { AccountChange, OutgoingActivation, UserRepository } from './ports/user-repository.js';
+import { mailboxOf } from './schemas.js';
+import type { User } from './user.js';
+
+export interface IssuanceDeps {
+  readonly users: UserRepository;
+  readonly clock: Clock;
+  readonly codes: CodeGenerator;
+  readonly ids: IdGenerator;
+  readonly keyring: Keyring;
+  readonly policy: ActivationPolicy;
+}
+
+/** A fresh code for `userId` and the sealed message that will carry it. */
+export function issueActivation(deps: IssuanceDeps, userId: string, now: Date): OutgoingActivation {
+  const plain = deps.codes.generate();
+  return {
+    messageId: deps.ids.next(),
+    sealedCode: deps.keyring.seal(plain),
+    code: ActivationCode.issue({
+      id: deps.ids.next(),
+      userId,
+      plain,
+      issuedAt: now,
+      ttlSeconds: deps.policy.codeTtlSeconds,
+      keyring: deps.keyring,
+    }),
+  };
+}
+
+/**
+ * The mailbox record of `email` as it stands at `now`: found under the
+ * current key or, during a rotation, under the previous one; else a new one.
+ */
+export async function loadMailbox(
+  deps: Pick<IssuanceDeps, 'users' | 'keyring' | 'policy'>,
+  email: string,
+  now: Date,
+): Promise<Mailbox> {
+  const mailbox = mailboxOf(email);
+  for (const keyId of deps.keyring.keyIds) {
+    const key = deps.keyring.digestWith(keyId, 'mailbox', mailbox) as string;
+    const found = await deps.users.findMailbox(key);
+    if (found) return found.at(now, deps.policy);
+  }
+  return Mailbox.empty(deps.keyring.digest('mailbox', mailbox));
+}
+
+/** The mailbox part of an AccountChange. */
+export function mailboxWrite(next: Mailbox, policy: ActivationPolicy): AccountChange['mailbox'] {
+  return { next, forgetAt: next.forgetAt(policy) };
+}
+
+/**
+ * Throws the refusal for issuing a new code now, in the contract's order: the
+ * mailbox is locked (429 activation_locked), the account's last code is within
+ * the cooldown (429 resend_too_soon), the mailbox's email budget is spent
+ * (429 mail_quota_exceeded).
+ */
+export function assertMayIssue(
+  mailbox: Mailbox,
+  current: User | null,
+  now: Date,
+  policy: ActivationPolicy,
+): void {
+  const locked = mailbox.lockRemainingSeconds(now);
+  if (locked > 0 && mailbox.lockedUntil)
+    throw new ActivationLockedError(locked, mailbox.lockedUntil);
+  const cooldown =
+    current?.activationCode?.cooldownRemainingSeconds(now, policy.resendCooldownSeconds) ?? 0;
+  if (cooldown > 0) throw new ResendTooSoonError(cooldown);
+  const quota = mailbox.mailRetryAfterSeconds(now, policy);
+  if (quota > 0) throw new MailQuotaExceededError(quota);
+}
+
+/** What an attempt answers when its commit lost a race: read again and decide anew. */
+export const LOST_RACE = Symbol('lost race');
+
+/**
+ * Runs `attempt` until it settles. Each try reads, decides on the aggregates
+ * and commits once; a commit that lost a race (another writer changed the
+ * account or the mailbox meanwhile) makes the next try see that write. Under
+ * 20 concurrent writers on one account, at most 20 tries are needed.
+ */
+export async function untilCommitted<T>(attempt: () => Promise<T | typeof LOST_RACE>): Promise<T> {
+  for (let tries = 0; tries < MAX_TRIES; tries += 1) {
+    const result = await attempt();
+    if (result !== LOST_RACE) return result;
+  }
+  throw new InfrastructureUnavailableError(
+    'database',
+    `Too much contention on one account: ${MAX_TRIES} writes in a row lost their race.`,
+  );
+}
+
+const MAX_TRIES = 64;
