@@ -1,6 +1,7 @@
 import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { Infrastructure, Logger } from '@signup/adapters';
 import { createSignupService, systemClock } from '@signup/domain';
+import type { Config } from './config.js';
 import { TOKENS } from './tokens.js';
 
 /** What one command run holds open, and how to let it go. */
@@ -10,34 +11,37 @@ export interface CliContainer {
 }
 
 /**
- * The CLI's composition root: a child container per run over the adapters'
- * one assembly (openInfrastructure, shared with the HTTP app), with the
- * domain's use cases on top. The dispatcher and the use cases are built on
- * first use.
+ * The CLI's composition root: a child container per run that registers what
+ * the adapters' one assembly (openInfrastructure, shared with the HTTP app)
+ * built, with the domain's use cases on top. The dispatcher and the use
+ * cases are built on first use.
  */
-export function composeContainer(infrastructure: Infrastructure, logger: Logger): CliContainer {
+export function composeContainer(
+  config: Config,
+  infrastructure: Infrastructure,
+  logger: Logger,
+): CliContainer {
   const c = container.createChildContainer();
 
-  c.register(TOKENS.config, { useValue: infrastructure.config });
-  c.register(TOKENS.logger, { useValue: logger });
-  c.register(TOKENS.clock, { useValue: systemClock });
-  c.register(TOKENS.sql, { useValue: infrastructure.sql });
-  c.register(TOKENS.users, { useValue: infrastructure.users });
-  c.register(TOKENS.outbox, { useValue: infrastructure.outbox });
-  c.register(TOKENS.hasher, { useValue: infrastructure.hasher });
-  c.register(TOKENS.mailer, { useValue: infrastructure.mailer });
-  c.register(TOKENS.dispatcher, {
+  c.register(TOKENS.Config, { useValue: config });
+  c.register(TOKENS.Logger, { useValue: logger });
+  c.register(TOKENS.Clock, { useValue: systemClock });
+  c.register(TOKENS.SqlClient, { useValue: infrastructure.sql });
+  c.register(TOKENS.UserRepository, { useValue: infrastructure.users });
+  c.register(TOKENS.Outbox, { useValue: infrastructure.outbox });
+  c.register(TOKENS.PasswordHasher, { useValue: infrastructure.hasher });
+  c.register(TOKENS.Dispatcher, {
     useFactory: instanceCachingFactory((r) =>
-      infrastructure.createDispatcher(r.resolve(TOKENS.clock)),
+      infrastructure.createDispatcher({ clock: r.resolve(TOKENS.Clock) }),
     ),
   });
-  c.register(TOKENS.signup, {
+  c.register(TOKENS.SignupService, {
     useFactory: instanceCachingFactory((r) =>
       createSignupService({
-        users: r.resolve(TOKENS.users),
-        hasher: r.resolve(TOKENS.hasher),
-        clock: r.resolve(TOKENS.clock),
-        policy: r.resolve(TOKENS.config).activation,
+        users: r.resolve(TOKENS.UserRepository),
+        hasher: r.resolve(TOKENS.PasswordHasher),
+        clock: r.resolve(TOKENS.Clock),
+        policy: r.resolve(TOKENS.Config).activation,
       }),
     ),
   });

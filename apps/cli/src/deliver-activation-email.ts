@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { OutboxDispatcher, PgOutbox } from '@signup/adapters';
+import type { OutboxDispatcher } from '@signup/adapters';
+import type { Outbox } from '@signup/domain';
 import { MailNotDeliveredError } from './errors.js';
 
 /** How long `register` and `resend` wait for their email to leave. */
@@ -19,7 +20,7 @@ export type DeliveryResult =
  */
 export async function deliverActivationEmail(options: {
   dispatcher: OutboxDispatcher;
-  outbox: PgOutbox;
+  outbox: Pick<Outbox, 'latestMessageState'>;
   userId: string;
   email: string;
   timeoutMs?: number;

@@ -1,16 +1,18 @@
 import { pino } from 'pino';
-import type { Config, Logger } from '@signup/adapters';
+import { LOG_REDACTION, type Logger } from '@signup/adapters';
+import type { Config } from './config.js';
 import type { CliIo } from './io.js';
 
 /**
- * Logs go to stderr, never stdout (which carries the result, e.g. --json).
- * A CLI is quieter than the server: it reports failures itself in one line,
- * so only errors are logged unless LOG_LEVEL asks
- * for more.
+ * Logs go to stderr, never stdout (which carries the result, e.g. --json), at
+ * the configured level (the CLI's default: errors only). Credentials are
+ * censored on the same paths as the server's log.
  */
-export function createCliLogger(config: Config, io: CliIo): Logger {
-  const level = io.env.LOG_LEVEL ? config.logLevel : 'error';
-  return pino({ level, base: { app: 'signup-cli' } }, io.stderr);
+export function createCliLogger(config: Pick<Config, 'logLevel'>, io: CliIo): Logger {
+  return pino(
+    { level: config.logLevel, base: { app: 'signup-cli' }, redact: LOG_REDACTION },
+    io.stderr,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
-import { createMailer, loadConfig, openInfrastructure, pendingMigrations } from '@signup/adapters';
+import { openInfrastructure, pendingMigrations } from '@signup/adapters';
+import { loadConfig } from './config.js';
 import { composeContainer, type CliContainer } from './container.js';
 import { SchemaOutdatedError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -30,15 +31,11 @@ export class Session {
     if (this.opened) return this.opened.container;
     const config = loadConfig(this.io.env);
     const logger = createCliLogger(config, this.io);
-    const mailer = createMailer(config, createConsoleMailLogger(this.io, logger));
     const infrastructure = await openInfrastructure(config, {
       logger,
       migrate: false,
       connectRetryMs: 0,
-      mailer,
-    }).catch(async (error: unknown) => {
-      await mailer.close().catch(() => undefined);
-      throw error;
+      mailLogger: createConsoleMailLogger(this.io, logger),
     });
     try {
       if (options.requireSchema) {
@@ -49,7 +46,7 @@ export class Session {
       await infrastructure.close().catch(() => undefined);
       throw error;
     }
-    this.opened = composeContainer(infrastructure, logger);
+    this.opened = composeContainer(config, infrastructure, logger);
     return this.opened.container;
   }
 

@@ -1,24 +1,20 @@
 import type { InjectionToken } from 'tsyringe';
-import type {
-  Config,
-  Logger,
-  Mailer,
-  OutboxDispatcher,
-  PgOutbox,
-  SqlClient,
-} from '@signup/adapters';
-import type { Clock, PasswordHasher, SignupService, UserRepository } from '@signup/domain';
+import type { Logger, OutboxDispatcher, SqlClient } from '@signup/adapters';
+import type { Clock, Outbox, PasswordHasher, SignupService, UserRepository } from '@signup/domain';
+import type { Config } from './config.js';
 
-/** The CLI's injection tokens: symbols, typed by what they resolve to. */
+/**
+ * The CLI's composition root's tokens: one symbol per port or service, typed
+ * by what it resolves to (the same style as the HTTP app's).
+ */
 export const TOKENS = {
-  config: Symbol('Config') as InjectionToken<Config>,
-  logger: Symbol('Logger') as InjectionToken<Logger>,
-  clock: Symbol('Clock') as InjectionToken<Clock>,
-  sql: Symbol('SqlClient') as InjectionToken<SqlClient>,
-  users: Symbol('UserRepository') as InjectionToken<UserRepository>,
-  outbox: Symbol('PgOutbox') as InjectionToken<PgOutbox>,
-  hasher: Symbol('PasswordHasher') as InjectionToken<PasswordHasher>,
-  mailer: Symbol('Mailer') as InjectionToken<Mailer>,
-  dispatcher: Symbol('OutboxDispatcher') as InjectionToken<OutboxDispatcher>,
-  signup: Symbol('SignupService') as InjectionToken<SignupService>,
+  Config: Symbol('Config') as InjectionToken<Config>,
+  Logger: Symbol('Logger') as InjectionToken<Logger>,
+  Clock: Symbol('Clock') as InjectionToken<Clock>,
+  SqlClient: Symbol('SqlClient') as InjectionToken<SqlClient>,
+  UserRepository: Symbol('UserRepository') as InjectionToken<UserRepository>,
+  Outbox: Symbol('Outbox') as InjectionToken<Outbox>,
+  PasswordHasher: Symbol('PasswordHasher') as InjectionToken<PasswordHasher>,
+  Dispatcher: Symbol('Dispatcher') as InjectionToken<OutboxDispatcher>,
+  SignupService: Symbol('SignupService') as InjectionToken<SignupService>,
 } as const;

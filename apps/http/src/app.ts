@@ -1,20 +1,13 @@
-import type { Config } from '@signup/adapters';
-import type { Clock, PasswordHasher, SignupService } from '@signup/domain';
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
-import type { RateLimiter } from './dependencies.js';
 import { errorHandler } from './http/error-handler.js';
 import { livenessProbe } from './http/liveness-probe.js';
 import { parseJsonBody, requireJsonBody } from './http/json-body.js';
 import { methodNotAllowed, notFound } from './http/method-not-allowed.js';
 import { rateLimit } from './http/rate-limit.js';
 import { securityHeaders } from './http/security-headers.js';
-import type { HealthService } from './observability/health.js';
 import { requestLogging } from './observability/request-logging.js';
-import type { Lifecycle } from './observability/lifecycle.js';
 import { recordRoute, requestMetrics } from './observability/request-metrics.js';
-import type { Metrics } from './observability/metrics.js';
 import { activate, register, resend } from './routes/accounts.js';
 import { docs, openApiJson } from './routes/docs.js';
 import { health, livez, metrics, readyz } from './routes/operations.js';
@@ -42,15 +35,15 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 /** The Express application over the services of `container`. */
 export function createApp(container: DependencyContainer): Express {
-  const config = container.resolve<Config>(TOKENS.Config);
-  const logger = container.resolve<Logger>(TOKENS.Logger);
-  const clock = container.resolve<Clock>(TOKENS.Clock);
-  const service = container.resolve<SignupService>(TOKENS.SignupService);
-  const hasher = container.resolve<PasswordHasher>(TOKENS.PasswordHasher);
-  const { limiter } = container.resolve<{ limiter: RateLimiter | null }>(TOKENS.RateLimit);
-  const metricsRegistry = container.resolve<Metrics>(TOKENS.Metrics);
-  const healthService = container.resolve<HealthService>(TOKENS.Health);
-  const lifecycle = container.resolve<Lifecycle>(TOKENS.Lifecycle);
+  const config = container.resolve(TOKENS.Config);
+  const logger = container.resolve(TOKENS.Logger);
+  const clock = container.resolve(TOKENS.Clock);
+  const service = container.resolve(TOKENS.SignupService);
+  const hasher = container.resolve(TOKENS.PasswordHasher);
+  const { limiter } = container.resolve(TOKENS.RateLimit);
+  const metricsRegistry = container.resolve(TOKENS.Metrics);
+  const healthService = container.resolve(TOKENS.Health);
+  const lifecycle = container.resolve(TOKENS.Lifecycle);
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,9 +1,6 @@
 import {
   openInfrastructure,
-  OutboxDispatcher,
-  dispatcherLeaseSeconds,
   pendingMigrations,
-  type Config,
   type Infrastructure,
   type Mailer,
 } from '@signup/adapters';
@@ -15,7 +12,6 @@ import {
   type Clock,
   type CodeGenerator,
   type IdGenerator,
-  type Outbox,
 } from '@signup/domain';
 import type { Logger } from 'pino';
 import {
@@ -23,7 +19,7 @@ import {
   instanceCachingFactory,
   type DependencyContainer,
 } from 'tsyringe';
-import type { DatabaseHealth } from './dependencies.js';
+import type { Config } from './config.js';
 import { HealthService } from './observability/health.js';
 import { Lifecycle } from './observability/lifecycle.js';
 import { createLogger } from './observability/logger.js';
@@ -45,12 +41,13 @@ export interface ContainerOverrides {
   readonly connectRetryMs?: number;
 }
 
-/** Seconds the process keeps retrying a database that is not up yet. */
+/** Milliseconds the process keeps retrying a database that is not up yet. */
 export const DEFAULT_CONNECT_RETRY_MS = 30_000;
 
 /**
- * The one composition root: every port, adapter and service of the HTTP app,
- * registered by value or factory under a symbol token. Opens the database
+ * The HTTP app's composition root: registers the adapters the one assembly
+ * (openInfrastructure, shared with the CLI) built, and the app's own
+ * services over them, each under its typed token. Opens the database
  * (retrying with backoff) and applies migrations unless an infrastructure is
  * given. Dispose with `closeContainer`.
  */
@@ -65,11 +62,12 @@ export async function buildContainer(
       logger,
       migrate: true,
       connectRetryMs: overrides.connectRetryMs ?? DEFAULT_CONNECT_RETRY_MS,
+      rateLimitPerMinute: config.rateLimitPerMinute,
       ...(overrides.mailer ? { mailer: overrides.mailer } : {}),
     }));
 
   const c = rootContainer.createChildContainer();
-  const cached = <T>(factory: (c: DependencyContainer) => T) => ({
+  const cached = <T>(factory: (r: DependencyContainer) => T) => ({
     useFactory: instanceCachingFactory(factory),
   });
 
@@ -84,17 +82,15 @@ export async function buildContainer(
   c.register(TOKENS.PasswordHasher, { useValue: infrastructure.hasher });
   c.register(TOKENS.Mailer, { useValue: overrides.mailer ?? infrastructure.mailer });
   c.register(TOKENS.RateLimit, { useValue: { limiter: infrastructure.rateLimiter } });
+  c.register(TOKENS.DatabaseHealth, {
+    useValue: {
+      ping: (timeoutMs) => infrastructure.sql.ping(timeoutMs),
+      pendingMigrations: () => pendingMigrations(infrastructure.sql),
+    },
+  });
   c.register(
     TOKENS.Lifecycle,
     cached(() => new Lifecycle()),
-  );
-
-  c.register(
-    TOKENS.DatabaseHealth,
-    cached((): DatabaseHealth => ({
-      ping: (timeoutMs) => infrastructure.sql.ping(timeoutMs),
-      pendingMigrations: () => pendingMigrations(infrastructure.sql),
-    })),
   );
 
   c.register(
@@ -104,7 +100,7 @@ export async function buildContainer(
         users: r.resolve(TOKENS.UserRepository),
         hasher: r.resolve(TOKENS.PasswordHasher),
         clock: r.resolve(TOKENS.Clock),
-        policy: r.resolve<Config>(TOKENS.Config).activation,
+        policy: r.resolve(TOKENS.Config).activation,
         codes: r.resolve(TOKENS.CodeGenerator),
         ids: r.resolve(TOKENS.IdGenerator),
       }),
@@ -114,27 +110,22 @@ export async function buildContainer(
   c.register(
     TOKENS.Metrics,
     cached((r) => {
-      const outbox = r.resolve<Outbox>(TOKENS.Outbox);
-      const clock = r.resolve<Clock>(TOKENS.Clock);
+      const outbox = r.resolve(TOKENS.Outbox);
+      const clock = r.resolve(TOKENS.Clock);
       return new Metrics(() => outbox.stats(clock.now()));
     }),
   );
 
+  // The assembly builds the dispatcher; the app adds its clock, its log context and its metrics.
   c.register(
     TOKENS.Dispatcher,
     cached((r) => {
-      const dispatcher = new OutboxDispatcher({
-        outbox: r.resolve(TOKENS.Outbox),
-        mailer: r.resolve(TOKENS.Mailer),
+      const dispatcher = r.resolve(TOKENS.Infrastructure).createDispatcher({
         clock: r.resolve(TOKENS.Clock),
-        logger: r.resolve<Logger>(TOKENS.Logger).child({ component: 'outbox' }),
-        wake: (listener) => infrastructure.sql.onMessageQueued(listener),
-        // shorter than the code's lifetime: a claim lost to a crash is retried before the code expires
-        leaseSeconds: dispatcherLeaseSeconds(
-          r.resolve<Config>(TOKENS.Config).activation.codeTtlSeconds,
-        ),
+        logger: r.resolve(TOKENS.Logger).child({ component: 'outbox' }),
+        mailer: r.resolve(TOKENS.Mailer),
       });
-      const metrics = r.resolve<Metrics>(TOKENS.Metrics);
+      const metrics = r.resolve(TOKENS.Metrics);
       dispatcher.onEvent((event) => metrics.recordDispatch(event));
       return dispatcher;
     }),
@@ -143,7 +134,7 @@ export async function buildContainer(
   c.register(
     TOKENS.Health,
     cached((r) => {
-      const outbox = r.resolve<Outbox>(TOKENS.Outbox);
+      const outbox = r.resolve(TOKENS.Outbox);
       return new HealthService({
         database: r.resolve(TOKENS.DatabaseHealth),
         smtp: r.resolve(TOKENS.Mailer),
@@ -161,8 +152,8 @@ export async function buildContainer(
 
 /** Closes what the container opened: the mail transport and the database pool. */
 export async function closeContainer(c: DependencyContainer): Promise<void> {
-  const infrastructure = c.resolve<Infrastructure>(TOKENS.Infrastructure);
-  const mailer = c.resolve<Mailer>(TOKENS.Mailer);
+  const infrastructure = c.resolve(TOKENS.Infrastructure);
+  const mailer = c.resolve(TOKENS.Mailer);
   if (mailer !== infrastructure.mailer) await mailer.close();
   await infrastructure.close();
 }

@@ -1,12 +1,7 @@
 import 'reflect-metadata';
 import './threadpool.js';
-import {
-  ConfigError,
-  DataDirInUseError,
-  describeConfig,
-  loadConfig,
-  type Config,
-} from '@signup/adapters';
+import { ConfigError, DataDirInUseError, describeConfig } from '@signup/adapters';
+import { loadConfig, type Config } from './config.js';
 import { buildContainer } from './container.js';
 import { createLogger } from './observability/logger.js';
 import { startServer } from './server.js';

@@ -1,12 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '@signup/adapters';
-import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import { createApp } from './app.js';
 import { closeContainer } from './container.js';
-import type { Dispatcher } from './dependencies.js';
-import type { Lifecycle } from './observability/lifecycle.js';
 import { TOKENS } from './tokens.js';
 
 export interface RunningServer {
@@ -49,10 +45,10 @@ const CLOSE_MARGIN_MS = 500;
 
 /** Listens on HOST:PORT and starts the outbox dispatcher. */
 export async function startServer(container: DependencyContainer): Promise<RunningServer> {
-  const config = container.resolve<Config>(TOKENS.Config);
-  const logger = container.resolve<Logger>(TOKENS.Logger);
-  const lifecycle = container.resolve<Lifecycle>(TOKENS.Lifecycle);
-  const dispatcher = container.resolve<Dispatcher>(TOKENS.Dispatcher);
+  const config = container.resolve(TOKENS.Config);
+  const logger = container.resolve(TOKENS.Logger);
+  const lifecycle = container.resolve(TOKENS.Lifecycle);
+  const dispatcher = container.resolve(TOKENS.Dispatcher);
 
   const server = createServer(createApp(container));
   server.headersTimeout = 10_000;

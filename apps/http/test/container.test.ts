@@ -1,7 +1,8 @@
-import { loadConfig } from '@signup/adapters';
 import { InfrastructureUnavailableError, type SignupService } from '@signup/domain';
 import { FakeClock } from '@signup/domain/testing';
+import type { InjectionToken } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { buildContainer, closeContainer } from '../src/container.js';
 import { TOKENS } from '../src/tokens.js';
 import { pglite, type EngineDatabase } from '@signup/testkit';
@@ -27,8 +28,8 @@ describe('buildContainer: the composition root', () => {
       logger: capturingLogger().logger,
     });
     try {
-      for (const token of Object.values(TOKENS))
-        expect(c.resolve(token), token.toString()).toBeDefined();
+      for (const [name, token] of Object.entries(TOKENS) as [string, InjectionToken<unknown>][])
+        expect(c.resolve(token), name).toBeDefined();
       expect(c.resolve(TOKENS.Clock)).toBe(clock);
       expect(c.resolve(TOKENS.Mailer)).toBe(mailer);
       expect(c.resolve(TOKENS.SignupService)).toBe(c.resolve(TOKENS.SignupService));

@@ -1,7 +1,7 @@
 import { createPgSqlClient, PgOutbox, PgUserRepository } from '@signup/adapters';
 import request from 'supertest';
 import { expect, it } from 'vitest';
-import type { DatabaseHealth } from '../src/dependencies.js';
+import type { DatabaseHealth } from '../src/observability/health.js';
 import type { Lifecycle } from '../src/observability/lifecycle.js';
 import { TOKENS } from '../src/tokens.js';
 import { describeEngines } from './support/describe-engines.js';

@@ -51,7 +51,7 @@ export async function openSignupModule(options: {
     outbox,
     mailer: options.mailer,
     clock,
-    wake: (listener) => sql.onMessageQueued(listener),
+    wake: (listener) => outbox.onMessageQueued(listener),
   });
   dispatcher.start();
 

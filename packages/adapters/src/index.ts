@@ -1,7 +1,6 @@
 export * from './config/config.js';
 export * from './logger.js';
 export * from './sql/sql-client.js';
-export * from './sql/open-sql-client.js';
 export * from './postgres/pg-sql-client.js';
 export * from './embedded/pglite-sql-client.js';
 export { DataDirInUseError } from './embedded/data-dir-lock.js';
@@ -13,7 +12,6 @@ export * from './mail/render-activation-email.js';
 export * from './mail/mailer.js';
 export * from './mail/smtp-mailer.js';
 export * from './mail/console-mailer.js';
-export * from './mail/create-mailer.js';
 export * from './outbox/backoff.js';
 export * from './outbox/outbox-dispatcher.js';
 export type {

@@ -1,33 +1,65 @@
-import { InfrastructureUnavailableError, type Clock, type PasswordHasher } from '@signup/domain';
+import {
+  InfrastructureUnavailableError,
+  type ActivationMailer,
+  type Clock,
+  type Outbox,
+  type PasswordHasher,
+  type UserRepository,
+} from '@signup/domain';
 import { BcryptPasswordHasher } from './bcrypt/bcrypt-password-hasher.js';
-import type { Config } from './config/config.js';
-import type { Logger } from './logger.js';
-import { createMailer } from './mail/create-mailer.js';
+import type { DatabaseSettings, MailSettings, SharedConfig } from './config/config.js';
+import { openPgliteSqlClient } from './embedded/pglite-sql-client.js';
+import { silentLogger, type Logger } from './logger.js';
+import { ConsoleMailer } from './mail/console-mailer.js';
 import type { Mailer } from './mail/mailer.js';
+import { SmtpMailer } from './mail/smtp-mailer.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { migrate } from './postgres/migrations.js';
 import { PgOutbox } from './postgres/pg-outbox.js';
+import { createPgSqlClient } from './postgres/pg-sql-client.js';
 import { PgUserRepository } from './postgres/pg-user-repository.js';
 import { InMemoryRateLimiter } from './rate-limit/in-memory-rate-limiter.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { SqlRateLimiter } from './rate-limit/sql-rate-limiter.js';
-import { openSqlClient } from './sql/open-sql-client.js';
 import type { SqlClient } from './sql/sql-client.js';
 
-/** Every adapter the apps need, built once from the configuration. */
+/*
+ * The one place the adapters are chosen and built, for every app: which
+ * database engine, which mail transport, and the outbox dispatcher over them.
+ * The apps' containers register what this returns.
+ */
+
+/** Every adapter an app needs, built once over one database. */
 export interface Infrastructure {
-  readonly config: Config;
   readonly sql: SqlClient;
-  readonly users: PgUserRepository;
-  readonly outbox: PgOutbox;
+  readonly users: UserRepository;
+  readonly outbox: Outbox;
   readonly hasher: PasswordHasher;
   readonly mailer: Mailer;
-  /** null when RATE_LIMIT_PER_MINUTE is 0. Shared by all instances on PostgreSQL. */
+  /** null unless `rateLimitPerMinute` was asked for. Shared by all instances on PostgreSQL. */
   readonly rateLimiter: RateLimiter | null;
-  createDispatcher(clock: Clock): OutboxDispatcher;
+  /**
+   * The outbox dispatcher over `outbox` and `mailer` (or the `mailer` given),
+   * woken by the database's notifications, its lease sized to the code's lifetime.
+   */
+  createDispatcher(options: DispatcherOptions): OutboxDispatcher;
   /** Closes the mailer and the database. */
   close(): Promise<void>;
 }
+
+export interface DispatcherOptions {
+  readonly clock: Clock;
+  /** Default: the infrastructure's logger. */
+  readonly logger?: Logger;
+  /** Sends through this transport instead of the infrastructure's (tests). */
+  readonly mailer?: ActivationMailer;
+}
+
+/** What the adapters are built from: the shared settings, each group for its adapter. */
+export type InfrastructureSettings = Pick<
+  SharedConfig,
+  'database' | 'mail' | 'bcrypt' | 'activation'
+>;
 
 export interface OpenInfrastructureOptions {
   readonly logger: Logger;
@@ -39,6 +71,10 @@ export interface OpenInfrastructureOptions {
    * database and the API together, so the server waits; the CLI does not.
    */
   readonly connectRetryMs?: number;
+  /** Requests per key per minute for `rateLimiter`; 0 or unset: no limiter. */
+  readonly rateLimitPerMinute?: number;
+  /** Where the console mail transport writes the email (default `logger`). */
+  readonly mailLogger?: Logger;
   /** Replaces the real mailer (tests). */
   readonly mailer?: Mailer;
 }
@@ -47,15 +83,15 @@ const RETRY_BASE_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
 /**
- * Opens the database (PostgreSQL or the embedded PGlite), waits for it to
- * answer, applies migrations if asked, and builds every adapter over it.
+ * Opens the database, waits for it to answer, applies migrations if asked,
+ * and builds every adapter over it.
  */
 export async function openInfrastructure(
-  config: Config,
+  settings: InfrastructureSettings,
   options: OpenInfrastructureOptions,
 ): Promise<Infrastructure> {
   const { logger } = options;
-  const sql = await openSqlClient(config, logger);
+  const sql = await openSqlClient(settings.database, logger);
   try {
     await waitForDatabase(sql, options.connectRetryMs ?? 0, logger);
     if (options.migrate) await migrate(sql, logger);
@@ -64,38 +100,64 @@ export async function openInfrastructure(
     throw error;
   }
 
-  const mailer = options.mailer ?? createMailer(config, logger);
+  const mailer = options.mailer ?? createMailer(settings.mail, options.mailLogger ?? logger);
   const outbox = new PgOutbox(sql);
-  const window = { limit: config.rateLimitPerMinute, windowSeconds: 60 };
-  const rateLimiter =
-    config.rateLimitPerMinute === 0
-      ? null
-      : sql.engine === 'postgres'
-        ? new SqlRateLimiter(sql, window)
-        : new InMemoryRateLimiter(window);
+  const leaseSeconds = dispatcherLeaseSeconds(settings.activation.codeTtlSeconds);
 
   return {
-    config,
     sql,
     users: new PgUserRepository(sql),
     outbox,
-    hasher: new BcryptPasswordHasher({ cost: config.bcryptCost }),
+    hasher: new BcryptPasswordHasher(settings.bcrypt),
     mailer,
-    rateLimiter,
-    createDispatcher: (clock) =>
+    rateLimiter: createRateLimiter(sql, options.rateLimitPerMinute ?? 0),
+    createDispatcher: (dispatcher) =>
       new OutboxDispatcher({
         outbox,
-        mailer,
-        clock,
-        logger,
-        wake: (l) => sql.onMessageQueued(l),
-        leaseSeconds: dispatcherLeaseSeconds(config.activation.codeTtlSeconds),
+        mailer: dispatcher.mailer ?? mailer,
+        clock: dispatcher.clock,
+        logger: dispatcher.logger ?? logger,
+        wake: (listener) => outbox.onMessageQueued(listener),
+        leaseSeconds,
       }),
     async close() {
       await mailer.close().catch(() => undefined);
       await sql.close();
     },
   };
+}
+
+/** PostgreSQL when `databaseUrl` is set, else the embedded PGlite in `dataDir`. */
+export function openSqlClient(
+  settings: DatabaseSettings,
+  logger: Logger = silentLogger,
+): Promise<SqlClient> {
+  if (settings.databaseUrl) {
+    return Promise.resolve(
+      createPgSqlClient({
+        connectionString: settings.databaseUrl,
+        poolMax: settings.poolMax,
+        logger,
+      }),
+    );
+  }
+  return openPgliteSqlClient({ dataDir: settings.dataDir, logger });
+}
+
+/** SmtpMailer when `smtpUrl` is set, else the ConsoleMailer writing to `logger`. */
+export function createMailer(settings: MailSettings, logger: Logger): Mailer {
+  if (settings.smtpUrl)
+    return new SmtpMailer({ url: settings.smtpUrl, from: settings.from, logger });
+  return new ConsoleMailer({ from: settings.from, logger });
+}
+
+/** Shared through the database on PostgreSQL; per process on the embedded one. */
+function createRateLimiter(sql: SqlClient, perMinute: number): RateLimiter | null {
+  if (perMinute === 0) return null;
+  const window = { limit: perMinute, windowSeconds: 60 };
+  return sql.engine === 'postgres'
+    ? new SqlRateLimiter(sql, window)
+    : new InMemoryRateLimiter(window);
 }
 
 /**

@@ -12,3 +12,20 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/**
+ * What every app's pino logger censors (pino's `redact` option): credentials
+ * and session material never reach a log line, whichever app writes it.
+ */
+export const LOG_REDACTION = {
+  paths: [
+    'req.headers.authorization',
+    'req.headers.cookie',
+    'req.headers["proxy-authorization"]',
+    'res.headers["set-cookie"]',
+    'headers.authorization',
+    'password',
+    '*.password',
+  ],
+  censor: '[redacted]',
+};

@@ -5,12 +5,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { aRegistration } from '@signup/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.js';
+import { loadSharedConfig } from '../src/config/config.js';
 import { DataDirInUseError, LOCK_FILE } from '../src/embedded/data-dir-lock.js';
 import { openPgliteSqlClient } from '../src/embedded/pglite-sql-client.js';
 import { migrate, pendingMigrations } from '../src/postgres/migrations.js';
 import { PgUserRepository } from '../src/postgres/pg-user-repository.js';
-import { openSqlClient } from '../src/sql/open-sql-client.js';
+import { openSqlClient } from '../src/infrastructure.js';
+import { PgOutbox } from '../src/postgres/pg-outbox.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
 import { measureCreates } from './support/register-cost.js';
 import { tempDir } from '@signup/testkit';
@@ -23,7 +24,7 @@ describe('embedded PGlite store', () => {
 
   beforeAll(async () => {
     dir = await tempDir();
-    sql = await openSqlClient(loadConfig({ DATA_DIR: dir.path }));
+    sql = await openSqlClient(loadSharedConfig({ DATA_DIR: dir.path }).database);
   });
   afterAll(async () => {
     await sql?.close();
@@ -61,7 +62,7 @@ describe('embedded PGlite store', () => {
 
   it('signals a queued message in-process after the commit', async () => {
     let signals = 0;
-    const unsubscribe = sql.onMessageQueued(() => (signals += 1));
+    const unsubscribe = new PgOutbox(sql).onMessageQueued(() => (signals += 1));
     await new PgUserRepository(sql).create(registration.user, registration.activation);
     await new Promise((resolve) => setImmediate(resolve));
     unsubscribe();

@@ -1,10 +1,10 @@
 import { InfrastructureUnavailableError } from '@signup/domain';
 import { activationMailerContract, FakeClock, type ReceivedEmail } from '@signup/domain/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config/config.js';
+import { loadSharedConfig } from '../src/config/config.js';
 import type { Logger } from '../src/logger.js';
 import { ConsoleMailer } from '../src/mail/console-mailer.js';
-import { createMailer } from '../src/mail/create-mailer.js';
+import { createMailer } from '../src/infrastructure.js';
 import { renderActivationEmail } from '../src/mail/render-activation-email.js';
 import { SmtpMailer } from '../src/mail/smtp-mailer.js';
 import { closedPort, plainMessage, SmtpSink } from '@signup/testkit';
@@ -179,10 +179,10 @@ describe('SmtpMailer faults', () => {
 describe('createMailer', () => {
   it('chooses SMTP when SMTP_URL is set, the console otherwise', async () => {
     const { logger } = capturingLogger();
-    const smtp = createMailer(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }), logger);
+    const smtp = createMailer(loadSharedConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).mail, logger);
     expect(smtp).toBeInstanceOf(SmtpMailer);
     await smtp.close();
-    const console = createMailer(loadConfig({}), logger);
+    const console = createMailer(loadSharedConfig({}).mail, logger);
     expect(console).toBeInstanceOf(ConsoleMailer);
     expect(await console.probe()).toBe('disabled');
   });

@@ -3,6 +3,7 @@ import { InfrastructureUnavailableError } from '@signup/domain';
 import { aRegistration } from '@signup/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/postgres/migrations.js';
+import { PgOutbox } from '../src/postgres/pg-outbox.js';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import { PgUserRepository } from '../src/postgres/pg-user-repository.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
@@ -140,7 +141,7 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
     });
     let signals = 0;
     const woke = new Promise<void>((resolve) => {
-      other.onMessageQueued(() => {
+      new PgOutbox(other).onMessageQueued(() => {
         signals += 1;
         resolve();
       });

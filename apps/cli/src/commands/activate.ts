@@ -15,7 +15,7 @@ export function addActivateCommand(program: Command, session: Session): void {
     .action(async (rawEmail: string, code: string) => {
       const email = parseField('email', emailSchema, rawEmail);
       const c = await session.open();
-      const user = await c.resolve(TOKENS.signup).activate.asOperator({ email, code });
+      const user = await c.resolve(TOKENS.SignupService).activate.asOperator({ email, code });
       session.output.result(
         {
           id: user.id,

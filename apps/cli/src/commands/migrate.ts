@@ -13,7 +13,7 @@ export function addMigrateCommand(program: Command, session: Session): void {
     )
     .action(async () => {
       const c = await session.open({ requireSchema: false });
-      const { applied } = await migrate(c.resolve(TOKENS.sql), c.resolve(TOKENS.logger));
+      const { applied } = await migrate(c.resolve(TOKENS.SqlClient), c.resolve(TOKENS.Logger));
       session.output.result(
         { applied },
         applied.length === 0

@@ -38,7 +38,7 @@ Examples:
     )
     .action(async (options: PurgeCliOptions) => {
       const c = await session.open();
-      const result = await c.resolve(TOKENS.signup).purgeExpired.execute({
+      const result = await c.resolve(TOKENS.SignupService).purgeExpired.execute({
         olderThanSeconds: options.olderThan,
         batchSize: options.batchSize,
         dryRun: Boolean(options.dryRun),

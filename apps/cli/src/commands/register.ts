@@ -41,10 +41,10 @@ Examples:
       parseField('email', emailSchema, email); // refuse a bad address before asking for a password
       const password = await readPassword(session.io, Boolean(options.passwordStdin));
       const c = await session.open();
-      const { user } = await c.resolve(TOKENS.signup).register.execute({ email, password });
+      const { user } = await c.resolve(TOKENS.SignupService).register.execute({ email, password });
       const delivery = await deliverActivationEmail({
-        dispatcher: c.resolve(TOKENS.dispatcher),
-        outbox: c.resolve(TOKENS.outbox),
+        dispatcher: c.resolve(TOKENS.Dispatcher),
+        outbox: c.resolve(TOKENS.Outbox),
         userId: user.id,
         email: user.email,
       });

@@ -16,13 +16,13 @@ export function addResendCommand(program: Command, session: Session): void {
       const email = parseField('email', emailSchema, rawEmail);
       const c = await session.open();
       const { activationCodeExpiresAt } = await c
-        .resolve(TOKENS.signup)
+        .resolve(TOKENS.SignupService)
         .resend.asOperator({ email });
-      const user = await c.resolve(TOKENS.users).findByEmail(email);
+      const user = await c.resolve(TOKENS.UserRepository).findByEmail(email);
       if (!user) throw new UserNotFoundError(); // purged in between
       const delivery = await deliverActivationEmail({
-        dispatcher: c.resolve(TOKENS.dispatcher),
-        outbox: c.resolve(TOKENS.outbox),
+        dispatcher: c.resolve(TOKENS.Dispatcher),
+        outbox: c.resolve(TOKENS.Outbox),
         userId: user.id,
         email,
       });

@@ -32,7 +32,7 @@ export function addUsersCommand(program: Command, session: Session): void {
     .action(async (options: { status?: UserStatus; limit: number }) => {
       const c = await session.open();
       const found = await c
-        .resolve(TOKENS.users)
+        .resolve(TOKENS.UserRepository)
         .list({ status: options.status, limit: options.limit });
       const rows = found.map((user) => userJson(user.toPublic()));
       session.output.result(
@@ -64,7 +64,7 @@ export function addUsersCommand(program: Command, session: Session): void {
     .action(async (rawEmail: string) => {
       const email = parseField('email', emailSchema, rawEmail);
       const c = await session.open();
-      const user = await c.resolve(TOKENS.users).findByEmail(email);
+      const user = await c.resolve(TOKENS.UserRepository).findByEmail(email);
       if (!user) throw new UserNotFoundError();
       const shown = userJson(user.toPublic());
       session.output.result(

@@ -1,24 +1,27 @@
 import type { Response } from 'express';
 
-/** Every machine-readable problem code the API can answer with. */
-export type ProblemCode =
-  | 'validation_failed'
-  | 'malformed_json'
-  | 'bad_request'
-  | 'invalid_credentials'
-  | 'email_taken'
-  | 'already_active'
-  | 'resend_too_soon'
-  | 'activation_code_invalid'
-  | 'activation_code_exhausted'
-  | 'activation_code_expired'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'service_unavailable'
-  | 'internal_error';
+/** Every machine-readable problem code the API can answer with (the OpenAPI enum too). */
+export const PROBLEM_CODES = [
+  'validation_failed',
+  'malformed_json',
+  'bad_request',
+  'invalid_credentials',
+  'email_taken',
+  'already_active',
+  'resend_too_soon',
+  'activation_code_invalid',
+  'activation_code_exhausted',
+  'activation_code_expired',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'service_unavailable',
+  'internal_error',
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
 /** RFC 9457 problem details, plus our stable `code` and a few typed extensions. */
 export interface Problem {

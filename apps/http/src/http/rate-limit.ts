@@ -1,6 +1,6 @@
+import type { RateLimiter } from '@signup/adapters';
 import type { Clock } from '@signup/domain';
 import type { RequestHandler } from 'express';
-import type { RateLimiter } from '../dependencies.js';
 import { httpProblems } from './http-problems.js';
 import { sendProblem } from './problem.js';
 

@@ -1,5 +1,5 @@
 import type { Clock, OutboxStats } from '@signup/domain';
-import type { DatabaseHealth, SmtpHealth, SmtpStatus } from '../dependencies.js';
+import type { SmtpStatus } from '@signup/adapters';
 import type { Lifecycle } from './lifecycle.js';
 import { timeBoxed } from './time-box.js';
 
@@ -15,6 +15,19 @@ export interface HealthReport {
     smtp: { status: SmtpStatus };
     outbox: { pending: number | null; oldestPendingSeconds: number | null };
   };
+}
+
+/** The database as the probes see it. */
+export interface DatabaseHealth {
+  /** Round trip; rejects after timeoutMs; resolves with latency in ms. */
+  ping(timeoutMs: number): Promise<number>;
+  /** Migrations not applied yet; [] when up to date. */
+  pendingMigrations(): Promise<string[]>;
+}
+
+/** The mail transport as the probes see it. */
+export interface SmtpHealth {
+  probe(): Promise<SmtpStatus>;
 }
 
 export type Readiness = { ready: true } | { ready: false; reason: string };

@@ -1,26 +1,16 @@
-import type { Config } from '@signup/adapters';
+import { LOG_REDACTION, type LogLevel } from '@signup/adapters';
 import { pino, type DestinationStream, type Logger } from 'pino';
-
-/** Never written to a log line: credentials and session material. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["proxy-authorization"]',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'password',
-  '*.password',
-];
 
 /** The root pino logger: JSON lines on stdout (or `destination`, for tests). */
 export function createLogger(
-  config: Pick<Config, 'logLevel'>,
+  config: { readonly logLevel: LogLevel },
   destination?: DestinationStream,
 ): Logger {
   const options = {
     level: config.logLevel,
     base: { service: 'signup-http' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Credentials never reach a log line: the same paths as the CLI's logger.
+    redact: LOG_REDACTION,
   };
   // Synchronous writes to stdout: nothing is lost on a crash, and process.exit
   // never waits on a flush. (pino's asynchronous default flushes at exit; with

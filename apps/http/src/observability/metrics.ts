@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OutboxStats } from '@signup/domain';
-import type { DispatchEvent } from '../dependencies.js';
+import type { DispatchEvent } from '@signup/adapters';
 
 export type OutboxStatsSource = () => Promise<OutboxStats>;
 

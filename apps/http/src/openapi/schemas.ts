@@ -1,5 +1,6 @@
 import { activationSchema, registrationSchema } from '@signup/domain';
 import { z } from 'zod';
+import { PROBLEM_CODES } from '../http/problem.js';
 
 /*
  * The request schemas ARE the domain's validation schemas (same rules, with
@@ -49,26 +50,6 @@ export const CodeResent = z.object({ activationCodeExpiresAt: isoDate }).meta({
   id: 'CodeResent',
   description: 'A new code was emailed; the previous one stopped working.',
 });
-
-export const PROBLEM_CODES = [
-  'validation_failed',
-  'malformed_json',
-  'bad_request',
-  'invalid_credentials',
-  'email_taken',
-  'already_active',
-  'resend_too_soon',
-  'activation_code_invalid',
-  'activation_code_exhausted',
-  'activation_code_expired',
-  'not_found',
-  'method_not_allowed',
-  'payload_too_large',
-  'unsupported_media_type',
-  'rate_limited',
-  'service_unavailable',
-  'internal_error',
-] as const;
 
 export const ProblemDetails = z
   .object({

@@ -1,4 +1,4 @@
-import { loadConfig, type Config, type Infrastructure } from '@signup/adapters';
+import type { Infrastructure, OutboxDispatcher as Dispatcher } from '@signup/adapters';
 import type { CodeGenerator, Outbox } from '@signup/domain';
 import { FakeClock } from '@signup/domain/testing';
 import type { Express } from 'express';
@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { DependencyContainer } from 'tsyringe';
 import { createApp } from '../../src/app.js';
 import { buildContainer, closeContainer } from '../../src/container.js';
-import type { Dispatcher } from '../../src/dependencies.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { TOKENS } from '../../src/tokens.js';
 import type { EngineDatabase, Engine } from '@signup/testkit';

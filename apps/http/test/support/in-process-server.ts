@@ -1,4 +1,5 @@
-import { loadConfig, openInfrastructure, type Infrastructure } from '@signup/adapters';
+import { openInfrastructure, type Infrastructure } from '@signup/adapters';
+import { loadConfig } from '../../src/config.js';
 import { buildContainer } from '../../src/container.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';

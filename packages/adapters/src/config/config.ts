@@ -1,25 +1,39 @@
 import { z } from 'zod';
-import type { ActivationPolicy } from '@signup/domain';
+import { defaultActivationPolicy, type ActivationPolicy } from '@signup/domain';
 
-/** The whole configuration, parsed once at start-up; nothing else reads process.env. */
-export interface Config {
-  readonly port: number;
-  readonly host: string;
+/*
+ * The one environment parser. This module reads the variables every app
+ * shares (database, mail, activation policy, bcrypt cost, log level); each
+ * app adds its own variables to `sharedVariables` and parses them all with
+ * `parseEnv` in one go, so one ConfigError names every bad variable.
+ * Nothing else reads process.env.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Which database: PostgreSQL at `databaseUrl`, else the embedded PGlite in `dataDir`. */
+export interface DatabaseSettings {
   /** Unset: the embedded PostgreSQL (PGlite) in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
-  readonly databasePoolMax: number;
+  readonly poolMax: number;
+}
+
+/** Which mail transport: SMTP at `smtpUrl`, else the console. */
+export interface MailSettings {
   /** Unset: the console transport writes each email to the log. */
   readonly smtpUrl: string | undefined;
-  readonly mailFrom: string;
+  readonly from: string;
+}
+
+/** The settings every app shares, each group shaped for the adapter it configures. */
+export interface SharedConfig {
+  readonly database: DatabaseSettings;
+  readonly mail: MailSettings;
+  readonly bcrypt: { readonly cost: number };
   readonly activation: ActivationPolicy;
-  readonly bcryptCost: number;
-  /** 0 turns rate limiting off. */
-  readonly rateLimitPerMinute: number;
-  /** Express trust-proxy setting: boolean, hop count, or a list of addresses/subnets. */
-  readonly trustProxy: boolean | number | string | undefined;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly shutdownTimeoutSeconds: number;
+  readonly logLevel: LogLevel;
 }
 
 /** One bad variable and what it expects. */
@@ -34,7 +48,8 @@ export class ConfigError extends Error {
   }
 }
 
-const int = (min: number, max: number, fallback: number) =>
+/** A whole number from `min` to `max`, `fallback` when unset. */
+export const envInt = (min: number, max: number, fallback: number) =>
   z
     .string()
     .trim()
@@ -50,11 +65,21 @@ const int = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((v) => v ?? fallback);
 
-const nonEmpty = (what: string) =>
+/** Non-blank text, `fallback` when unset. */
+export const envText = (what: string, fallback: string) =>
   z
     .string()
     .trim()
-    .min(1, { error: `must be ${what}` });
+    .min(1, { error: `must be ${what}` })
+    .optional()
+    .transform((v) => v ?? fallback);
+
+/** A pino level, `fallback` when unset. */
+export const envLogLevel = (fallback: LogLevel) =>
+  z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .optional()
+    .transform((v) => v ?? fallback);
 
 const url = (protocols: readonly string[]) =>
   z
@@ -71,63 +96,46 @@ const url = (protocols: readonly string[]) =>
       { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
     );
 
-const trustProxy = z
-  .string()
-  .trim()
-  .min(1, { error: 'must be true, false, a hop count, or addresses/subnets' })
-  .transform((value): boolean | number | string => {
-    if (value === 'true') return true;
-    if (value === 'false') return false;
-    if (/^\d+$/.test(value)) return Number(value);
-    return value;
-  });
+const sender = 'a sender such as "signup <no-reply@example.com>"';
+const policy = defaultActivationPolicy;
 
-const envSchema = z.object({
-  PORT: int(0, 65_535, 8000),
-  HOST: nonEmpty('a host name or IP address')
-    .optional()
-    .transform((v) => v ?? '127.0.0.1'),
+/** The variables every app reads, with their rules and defaults. */
+export const sharedVariables = {
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-  DATA_DIR: nonEmpty('a directory path')
-    .optional()
-    .transform((v) => v ?? './.data'),
-  DATABASE_POOL_MAX: int(1, 1000, 10),
+  DATA_DIR: envText('a directory path', './.data'),
+  DATABASE_POOL_MAX: envInt(1, 1000, 10),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-  MAIL_FROM: nonEmpty('a sender such as "signup <no-reply@example.com>"')
-    .refine((v) => /@/.test(v) && !/[\r\n]/.test(v), {
-      error: 'must be a sender such as "signup <no-reply@example.com>"',
-    })
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(1, { error: `must be ${sender}` })
+    .refine((v) => /@/.test(v) && !/[\r\n]/.test(v), { error: `must be ${sender}` })
     .optional()
     .transform((v) => v ?? 'signup <no-reply@localhost>'),
-  ACTIVATION_CODE_TTL_SECONDS: int(1, 86_400, 60),
-  ACTIVATION_MAX_ATTEMPTS: int(1, 1000, 5),
-  ACTIVATION_RESEND_COOLDOWN_SECONDS: int(0, 86_400, 30),
-  BCRYPT_COST: int(4, 15, 12),
-  RATE_LIMIT_PER_MINUTE: int(0, 1_000_000, 60),
-  TRUST_PROXY: trustProxy.optional(),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .optional()
-    .transform((v) => v ?? 'info'),
-  SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 10),
-});
+  ACTIVATION_CODE_TTL_SECONDS: envInt(1, 86_400, policy.codeTtlSeconds),
+  ACTIVATION_MAX_ATTEMPTS: envInt(1, 1000, policy.maxAttempts),
+  ACTIVATION_RESEND_COOLDOWN_SECONDS: envInt(0, 86_400, policy.resendCooldownSeconds),
+  BCRYPT_COST: envInt(4, 15, 12),
+  LOG_LEVEL: envLogLevel('info'),
+};
 
-/** The variables the service reads, for docs and error messages. */
-export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+type Variables = Record<string, z.ZodType<unknown, string | undefined>>;
+type Parsed<V extends Variables> = { [K in keyof V]: z.output<V[K]> };
 
 /**
- * Parses the environment into a Config. Empty strings count as unset. A bad
- * value throws one ConfigError naming every bad variable and what it expects.
+ * Parses `variables` out of the environment. Empty strings count as unset. A
+ * bad value throws one ConfigError naming every bad variable and what it expects.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+export function parseEnv<V extends Variables>(
+  variables: V,
+  env: Readonly<Record<string, string | undefined>>,
+): Parsed<V> {
   const relevant: Record<string, string> = {};
-  for (const name of CONFIG_VARIABLES) {
+  for (const name of Object.keys(variables)) {
     const value = env[name];
     if (value !== undefined && value !== '') relevant[name] = value;
   }
-  const parsed = envSchema.safeParse(relevant);
+  const parsed = z.object(variables).safeParse(relevant);
   if (!parsed.success) {
     const seen = new Set<string>();
     const issues: ConfigIssue[] = [];
@@ -139,30 +147,32 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }
     throw new ConfigError(issues);
   }
-  const e = parsed.data;
+  return parsed.data as Parsed<V>;
+}
+
+/** The shared part of a parsed environment, grouped per adapter. */
+export function sharedConfig(e: Parsed<typeof sharedVariables>): SharedConfig {
   return {
-    port: e.PORT,
-    host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
-    databasePoolMax: e.DATABASE_POOL_MAX,
-    smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
+    database: { databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, poolMax: e.DATABASE_POOL_MAX },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    bcrypt: { cost: e.BCRYPT_COST },
     activation: {
+      ...defaultActivationPolicy,
       codeTtlSeconds: e.ACTIVATION_CODE_TTL_SECONDS,
       maxAttempts: e.ACTIVATION_MAX_ATTEMPTS,
       resendCooldownSeconds: e.ACTIVATION_RESEND_COOLDOWN_SECONDS,
     },
-    bcryptCost: e.BCRYPT_COST,
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
 
+/** Only the shared settings (for a host that adds no variables of its own). */
+export function loadSharedConfig(env: Readonly<Record<string, string | undefined>>): SharedConfig {
+  return sharedConfig(parseEnv(sharedVariables, env));
+}
+
 /** The config with secrets masked, for a start-up log line. */
-export function describeConfig(config: Config): Record<string, unknown> {
+export function describeConfig<C extends SharedConfig>(config: C): C {
   const mask = (value: string | undefined) => {
     if (!value) return value;
     try {
@@ -173,5 +183,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
       return '***';
     }
   };
-  return { ...config, databaseUrl: mask(config.databaseUrl), smtpUrl: mask(config.smtpUrl) };
+  return {
+    ...config,
+    database: { ...config.database, databaseUrl: mask(config.database.databaseUrl) },
+    mail: { ...config.mail, smtpUrl: mask(config.mail.smtpUrl) },
+  };
 }

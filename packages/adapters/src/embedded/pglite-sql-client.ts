@@ -1,9 +1,8 @@
-import { EventEmitter } from 'node:events';
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import { silentLogger, type Logger } from '../logger.js';
 import { mappingDatabaseErrors, withTimeout } from '../sql/connection-errors.js';
 import {
-  OUTBOX_CHANNEL,
+  assertChannelName,
   type SqlClient,
   type SqlExecutor,
   type SqlResult,
@@ -39,7 +38,7 @@ async function run<R extends object>(
  * The SQL client over embedded PGlite: the same SQL and migrations, no
  * server. PGlite is a single connection, so statements and transactions run
  * one at a time (PGlite queues them; a transaction holds the queue until it
- * ends). NOTIFY is delivered in-process through PGlite's listen().
+ * ends). NOTIFY is delivered in-process through PGlite's notification hook.
  * Throws DataDirInUseError when another live process holds `dataDir`.
  */
 export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Promise<SqlClient> {
@@ -54,9 +53,17 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
     release();
     throw error;
   }
-  const queued = new EventEmitter();
-  queued.setMaxListeners(0);
-  const unlisten = await db.listen(OUTBOX_CHANNEL, () => queued.emit('queued'));
+  /** Listeners per channel LISTENed to (once each, for the client's lifetime). */
+  const listening = new Map<string, Set<() => void>>();
+  const stopNotifying = db.onNotification((channel) => {
+    for (const listener of [...(listening.get(channel) ?? [])]) {
+      try {
+        listener();
+      } catch (error) {
+        logger.error({ channel, err: (error as Error).message }, 'notification listener failed');
+      }
+    }
+  });
   let closed = false;
   logger.debug({ dataDir: options.dataDir }, 'embedded database (PGlite) opened');
 
@@ -84,19 +91,30 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
       return performance.now() - started;
     },
 
-    onMessageQueued(listener: () => void): () => void {
-      queued.on('queued', listener);
+    listen(channel: string, listener: () => void): () => void {
+      assertChannelName(channel);
+      let listeners = listening.get(channel);
+      if (!listeners) {
+        listeners = new Set();
+        listening.set(channel, listeners);
+        // Queued now, so it runs before any statement issued after this call.
+        db.exec(`LISTEN ${channel}`).catch((error: unknown) => {
+          logger.warn({ channel, err: (error as Error).message }, 'LISTEN failed');
+        });
+      }
+      const subscribed = listeners;
+      subscribed.add(listener);
       return () => {
-        queued.off('queued', listener);
+        subscribed.delete(listener);
       };
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      queued.removeAllListeners();
+      stopNotifying();
+      listening.clear();
       try {
-        await unlisten();
         await db.close();
       } finally {
         release();

@@ -21,7 +21,10 @@ export interface OutboxDispatcherOptions {
   mailer: ActivationMailer;
   clock: Clock;
   logger?: Logger;
-  /** Subscribe to "a message was queued" (pass sql.onMessageQueued); returns unsubscribe. */
+  /**
+   * Subscribes to "a message was queued" (e.g. PgOutbox.onMessageQueued);
+   * returns unsubscribe. Without it the dispatcher only polls.
+   */
   wake?: (listener: () => void) => () => void;
   batchSize?: number;
   pollIntervalMs?: number;

@@ -1,9 +1,8 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { OUTBOX_CHANNEL } from '../sql/sql-client.js';
 
 /**
- * One dedicated connection that LISTENs on the outbox channel and calls the
+ * One dedicated connection that LISTENs on one channel and calls the
  * listeners on every NOTIFY. Reconnects with a growing delay when the
  * connection drops, and calls the listeners after reconnecting, since a
  * notification may have been missed meanwhile (the dispatcher also polls).
@@ -17,6 +16,7 @@ export class PgNotifyListener {
 
   constructor(
     private readonly config: pg.ClientConfig,
+    private readonly channel: string,
     private readonly logger: Logger,
   ) {}
 
@@ -33,7 +33,7 @@ export class PgNotifyListener {
       try {
         listener();
       } catch (error) {
-        this.logger.error({ err: error }, 'outbox notification listener failed');
+        this.logger.error({ err: error }, 'notification listener failed');
       }
     }
   }
@@ -48,7 +48,7 @@ export class PgNotifyListener {
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
       this.retryDelayMs = 500;
       if (isReconnect) this.emit();
     } catch (error) {
@@ -64,8 +64,12 @@ export class PgNotifyListener {
     void client.end().catch(() => undefined);
     if (this.closed) return;
     this.logger.warn(
-      { err: error instanceof Error ? error.message : String(error), retryInMs: this.retryDelayMs },
-      'outbox LISTEN connection lost; the dispatcher polls meanwhile',
+      {
+        channel: this.channel,
+        err: error instanceof Error ? error.message : String(error),
+        retryInMs: this.retryDelayMs,
+      },
+      'LISTEN connection lost; reconnecting (a notification missed meanwhile is signalled after)',
     );
     this.retryTimer = setTimeout(() => void this.connect(true), this.retryDelayMs);
     this.retryTimer.unref();

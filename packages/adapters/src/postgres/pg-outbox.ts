@@ -1,8 +1,15 @@
-import type { ActivationMessage, ClaimScope, Outbox, OutboxStats } from '@signup/domain';
+import type {
+  ActivationMessage,
+  ClaimScope,
+  MessageState,
+  Outbox,
+  OutboxStats,
+} from '@signup/domain';
 import type { SqlClient } from '../sql/sql-client.js';
 import { isUuid, MESSAGE_COLUMNS, toMessage } from './rows.js';
 
-export type MessageState = 'pending' | 'sent' | 'dropped';
+/** The channel every queued message NOTIFYs, in the transaction that queues it. */
+export const OUTBOX_CHANNEL = 'signup_outbox';
 
 /** Error texts are stored for operators, bounded in size. */
 const clip = (text: string) => text.slice(0, 1000);
@@ -10,6 +17,15 @@ const clip = (text: string) => text.slice(0, 1000);
 /** The delivery side of the outbox table; claims are leases taken with SKIP LOCKED. */
 export class PgOutbox implements Outbox {
   constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Calls `listener` whenever a message is queued (committed), on this
+   * instance or any other on the same database; returns unsubscribe. The
+   * dispatcher's wake-up (see OutboxDispatcherOptions.wake).
+   */
+  onMessageQueued(listener: () => void): () => void {
+    return this.sql.listen(OUTBOX_CHANNEL, listener);
+  }
 
   async claimDue(
     now: Date,
@@ -80,7 +96,6 @@ export class PgOutbox implements Outbox {
     };
   }
 
-  /** Delivery state of the newest message of this user (for the CLI), null when none. */
   async latestMessageState(userId: string): Promise<MessageState | null> {
     if (!isUuid(userId)) return null;
     const { rows } = await this.sql.query<{ state: MessageState }>(

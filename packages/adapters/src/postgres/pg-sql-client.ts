@@ -1,7 +1,12 @@
 import pg from 'pg';
 import { silentLogger, type Logger } from '../logger.js';
 import { mappingDatabaseErrors, withTimeout } from '../sql/connection-errors.js';
-import type { SqlClient, SqlExecutor, SqlResult } from '../sql/sql-client.js';
+import {
+  assertChannelName,
+  type SqlClient,
+  type SqlExecutor,
+  type SqlResult,
+} from '../sql/sql-client.js';
 import { PgNotifyListener } from './pg-notify-listener.js';
 
 export interface PgSqlClientOptions {
@@ -52,10 +57,8 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
   pool.on('error', (error) => {
     logger.warn({ err: error.message }, 'idle database connection lost');
   });
-  const notifications = new PgNotifyListener(
-    { connectionString: options.connectionString, connectionTimeoutMillis, keepAlive: true },
-    logger,
-  );
+  /** One dedicated LISTEN connection per channel, opened on the first subscription. */
+  const listeners = new Map<string, PgNotifyListener>();
 
   const client: SqlClient = {
     engine: 'postgres',
@@ -96,12 +99,22 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
       return performance.now() - started;
     },
 
-    onMessageQueued(listener: () => void): () => void {
+    listen(channel: string, listener: () => void): () => void {
+      assertChannelName(channel);
+      let notifications = listeners.get(channel);
+      if (!notifications) {
+        notifications = new PgNotifyListener(
+          { connectionString: options.connectionString, connectionTimeoutMillis, keepAlive: true },
+          channel,
+          logger,
+        );
+        listeners.set(channel, notifications);
+      }
       return notifications.subscribe(listener);
     },
 
     async close(): Promise<void> {
-      await notifications.close();
+      await Promise.all([...listeners.values()].map((l) => l.close()));
       if (!pool.ended) await pool.end();
     },
   };

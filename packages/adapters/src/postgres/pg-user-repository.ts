@@ -6,7 +6,8 @@ import {
   type User,
   type UserRepository,
 } from '@signup/domain';
-import { OUTBOX_CHANNEL, type SqlClient, type SqlExecutor } from '../sql/sql-client.js';
+import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
+import { OUTBOX_CHANNEL } from './pg-outbox.js';
 import { isUuid, toUser, USER_COLUMNS } from './rows.js';
 
 const SELECT_USER = `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN activation_codes c ON c.user_id = u.id`;

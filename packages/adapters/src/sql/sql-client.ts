@@ -24,10 +24,17 @@ export interface SqlClient extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Round trip `SELECT 1`; rejects after `timeoutMs`; resolves with the latency in ms. */
   ping(timeoutMs: number): Promise<number>;
-  /** Subscribes to "a message was queued" (NOTIFY on OUTBOX_CHANNEL); returns unsubscribe. */
-  onMessageQueued(listener: () => void): () => void;
+  /**
+   * Calls `listener` on every NOTIFY on `channel` (a plain lower-case SQL
+   * identifier), after the notifying transaction commits; returns unsubscribe.
+   */
+  listen(channel: string, listener: () => void): () => void;
   close(): Promise<void>;
 }
 
-/** The channel an outbox insert notifies, in the same transaction. */
-export const OUTBOX_CHANNEL = 'signup_outbox';
+/** LISTEN takes an identifier, not a parameter: only plain names are accepted. */
+export function assertChannelName(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) {
+    throw new RangeError(`not a plain channel name: ${JSON.stringify(channel)}`);
+  }
+}

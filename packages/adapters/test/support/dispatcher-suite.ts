@@ -98,7 +98,7 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
             outbox: new PgOutbox(client),
             mailer: mailers[i]!,
             clock: systemClock,
-            wake: (listener) => client.onMessageQueued(listener),
+            wake: (listener) => new PgOutbox(client).onMessageQueued(listener),
             pollIntervalMs: 200,
           }),
       );
@@ -134,7 +134,7 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
         outbox: new PgOutbox(sql),
         mailer,
         clock: systemClock,
-        wake: (listener) => sql.onMessageQueued(listener),
+        wake: (listener) => new PgOutbox(sql).onMessageQueued(listener),
         pollIntervalMs: 5000,
       });
       const mailerMs: number[] = [];
