@@ -1,8 +1,8 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import { anomalies, consistency, emailsOf, openPool } from '../support/database.js';
 import { keepAliveAgent, loadUntil } from '../support/http-client.js';
-import { startServer } from '../support/server-process.js';
+import { startServer } from '@signup/testkit';
 import { newAccount, register, reliabilityFile, startStack, type Stack } from '../support/stack.js';
 
 const TTL_SECONDS = 30; // the dispatcher's lease is then 15 s: a crash is recovered well within it

@@ -1,4 +1,4 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import {
   anomalies,
@@ -15,7 +15,7 @@ import {
   send,
   type HttpResult,
 } from '../support/http-client.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { startServer, type ServerProcess } from '@signup/testkit';
 import {
   newAccount,
   register,

@@ -1,11 +1,11 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { badRequests, describeRequest } from '../support/bad-requests.js';
 import { anomalies, consistency, openPool } from '../support/database.js';
 import { keepAliveAgent, pool, send } from '../support/http-client.js';
 import { rawRequest } from '../support/raw-http.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { startServer, type ServerProcess } from '@signup/testkit';
 import {
   activate,
   newAccount,

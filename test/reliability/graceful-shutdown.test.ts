@@ -1,9 +1,9 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import { emailsOf, openPool } from '../support/database.js';
 import { keepAliveAgent, loadUntil } from '../support/http-client.js';
 import { rawRequest } from '../support/raw-http.js';
-import { startServer } from '../support/server-process.js';
+import { startServer } from '@signup/testkit';
 import {
   newAccount,
   register,

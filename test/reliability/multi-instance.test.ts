@@ -1,8 +1,8 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import { openPool, unsettledMessages } from '../support/database.js';
 import { eventually, keepAliveAgent, pool } from '../support/http-client.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { startServer, type ServerProcess } from '@signup/testkit';
 import { newAccount, register, reliabilityFile, startStack, type Stack } from '../support/stack.js';
 
 describeWithPostgres('Several server processes on one database', (databaseUrl) => {

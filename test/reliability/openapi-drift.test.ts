@@ -1,4 +1,4 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import {
   basicAuth,
@@ -14,7 +14,7 @@ import {
   type Resolve,
   type Schema,
 } from '../support/json-schema.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { startServer, type ServerProcess } from '@signup/testkit';
 import {
   newAccount,
   register,

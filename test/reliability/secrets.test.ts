@@ -1,8 +1,8 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import { basicAuth, send, type HttpResult } from '../support/http-client.js';
 import { codesIn } from '../support/secrets.js';
-import { capturedLines, startServer, type ServerProcess } from '../support/server-process.js';
+import { capturedLines, startServer, type ServerProcess } from '@signup/testkit';
 import {
   activate,
   newAccount,

@@ -1,8 +1,8 @@
-import { describeWithPostgres } from '@signup/adapters/testing';
+import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import { anomalies, consistency, openPool } from '../support/database.js';
 import { basicAuth, send, type HttpResult } from '../support/http-client.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { startServer, type ServerProcess } from '@signup/testkit';
 import { activate, reliabilityFile, startStack, type Stack } from '../support/stack.js';
 
 /** Each would change the database, or take 3 s, if it ever reached SQL as text. */

@@ -1,4 +1,4 @@
-import type { LogLine } from './server-process.js';
+import type { LogLine } from '@signup/testkit';
 
 /**
  * The secrets a test file handed to its servers: passwords, Authorization

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import { basicAuth, send, type HttpResult } from './http-client.js';
-import { capturedLines, killAllServers } from './server-process.js';
+import { capturedLines, killAllServers, startSmtpSink, type SmtpSink } from '@signup/testkit';
 import { SecretLedger } from './secrets.js';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import type http from 'node:http';
 
