@@ -12,15 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { parseOptions, UsageError } from './lib/args.mjs';
 import { installSignalHandlers, isInterrupted, onCleanup, runCleanup } from './lib/cleanup.mjs';
 import { describeMachine } from './lib/machine.mjs';
-import { adminDatabaseUrl, createBenchDatabase } from './lib/postgres.mjs';
 import { cpuRatios, evaluateTargets, markdownReport } from './lib/report.mjs';
 import { Accounts } from './lib/scenarios/accounts.mjs';
-import { expressHello } from './lib/scenarios/express-hello.mjs';
-import { pgliteServer } from './lib/scenarios/pglite-server.mjs';
-import { postgresServer } from './lib/scenarios/postgres-server.mjs';
-import { purgeExpired } from './lib/scenarios/purge.mjs';
 import { rawBcrypt } from './lib/scenarios/raw-bcrypt.mjs';
-import { startSmtpSink } from './lib/smtp-sink.mjs';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -51,6 +45,22 @@ async function main() {
     process.stdout.write(opts.help);
     return 0;
   }
+  // What needs the build (the testkit's dist) loads only for a run: --help works before it.
+  const [
+    { startSmtpSink },
+    { adminDatabaseUrl, createBenchDatabase },
+    { expressHello },
+    { pgliteServer },
+    { postgresServer },
+    { purgeExpired },
+  ] = await Promise.all([
+    import('@signup/testkit'),
+    import('./lib/postgres.mjs'),
+    import('./lib/scenarios/express-hello.mjs'),
+    import('./lib/scenarios/pglite-server.mjs'),
+    import('./lib/scenarios/postgres-server.mjs'),
+    import('./lib/scenarios/purge.mjs'),
+  ]);
   installSignalHandlers();
   const started = Date.now();
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
@@ -127,6 +137,7 @@ async function main() {
     });
   }
   const smtp = needsSmtp ? await startSmtpSink() : null;
+  if (smtp) onCleanup('stop SMTP sink', () => smtp.close());
   const accounts = new Accounts();
 
   if (g.has('postgres') && db) {

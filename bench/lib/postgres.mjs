@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createTestDatabase, withClient } from '@signup/testkit';
 import { onCleanup } from './cleanup.mjs';
+
+export { withClient };
 
 export function adminDatabaseUrl() {
   return (
@@ -10,37 +11,21 @@ export function adminDatabaseUrl() {
   );
 }
 
-export async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Creates `signup_bench_<random>` next to the admin URL's database; drops it on cleanup. */
 export async function createBenchDatabase(adminUrl) {
-  const name = `signup_bench_${randomBytes(5).toString('hex')}`;
-  const version = await withClient(adminUrl, async (c) => {
-    const v = (await c.query('SHOW server_version')).rows[0].server_version;
-    await c.query(`CREATE DATABASE ${name}`);
-    return v;
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  };
-  const unregister = onCleanup(`drop database ${name}`, drop);
+  const version = await withClient(
+    adminUrl,
+    async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
+  );
+  const database = await createTestDatabase(adminUrl, { prefix: 'signup_bench' });
+  const unregister = onCleanup(`drop database ${database.name}`, () => database.drop());
   return {
-    name,
-    url: url.toString(),
+    name: database.name,
+    url: database.url,
     version,
     async drop() {
       unregister();
-      await drop();
+      await database.drop();
     },
   };
 }

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { spawnNode, tail } from './child.mjs';
-import { freePort, waitForHttp } from './net.mjs';
+import { REPO_ROOT, startServer as startTestkitServer } from '@signup/testkit';
+import { onCleanup } from './cleanup.mjs';
 import { RssSampler } from './rss.mjs';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const SERVER_ENTRY = path.join(ROOT, 'apps/http/dist/main.js');
+export const ROOT = `${REPO_ROOT}/`;
 const PROBE = pathToFileURL(fileURLToPath(new URL('./server-probe.mjs', import.meta.url))).href;
 
 /** The variables of the contract: the bench sets them all itself, none leak in from the shell. */
@@ -48,56 +47,54 @@ export function serviceEnv(vars) {
 export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=2'];
 
 /**
- * Starts the built HTTP server on a free port of 127.0.0.1 and waits for
- * /readyz. Samples its RSS from /proc. With `probe`, the server runs with
- * bench/lib/server-probe.mjs preloaded and answers probe requests over IPC.
+ * Starts the built HTTP server (the testkit's startServer: its own process
+ * group, output straight into `<workDir>/<name>.log`) on a free port of
+ * 127.0.0.1 and waits for /readyz. Samples its RSS from /proc. With `probe`,
+ * the server runs with bench/lib/server-probe.mjs preloaded and answers probe
+ * requests over IPC.
  */
 export async function startServer({ name, vars, workDir, probe, cpuProfDir, nodeFlags = [] }) {
-  if (!fs.existsSync(SERVER_ENTRY)) {
-    throw new Error(`${SERVER_ENTRY} is missing: build first (npx tsc -b)`);
-  }
-  const port = await freePort();
   // The flags production runs with (`npm start`, the Dockerfile), then the extra ones.
-  const args = [...PRODUCTION_NODE_FLAGS, ...nodeFlags];
-  if (probe) args.push('--import', PROBE);
+  const nodeArgs = [...PRODUCTION_NODE_FLAGS, ...nodeFlags];
+  if (probe) nodeArgs.push('--import', PROBE);
   if (cpuProfDir) {
     fs.mkdirSync(cpuProfDir, { recursive: true });
-    args.push(
+    nodeArgs.push(
       '--cpu-prof',
       `--cpu-prof-dir=${cpuProfDir}`,
       `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
     );
   }
-  args.push(SERVER_ENTRY);
-  const child = spawnNode({
+  const server = await startTestkitServer(vars, {
     name,
-    args,
-    env: serviceEnv({ ...vars, PORT: port, HOST: '127.0.0.1', NODE_ENV: 'production' }),
+    baseEnv: serviceEnv({}),
+    nodeArgs,
     logFile: path.join(workDir, `${name}.log`),
     ipc: probe,
+    waitFor: 'readyz',
+    readyTimeoutMs: 60_000,
   });
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHttp(`${base}/readyz`, { child, timeoutMs: 60_000 });
-  } catch (error) {
-    await child.stop(3000);
-    throw new Error(`${name}: ${error.message}\n--- ${child.logFile} ---\n${tail(child.logFile)}`);
-  }
-  const rss = new RssSampler(child.pid);
+  const unregister = onCleanup(`stop ${name}`, () => stopGracefully(server, 10_000));
+  const rss = new RssSampler(server.pid);
   return {
     name,
-    base,
-    port,
-    pid: child.pid,
-    child,
+    base: server.url,
+    port: server.port,
+    pid: server.pid,
     rss,
-    probe: probe ? new ProbeClient(child.child) : null,
+    probe: probe ? new ProbeClient(server.child) : null,
     async stop() {
+      unregister();
       rss.stop();
-      const { code, signal } = await child.stop(15_000);
-      return { code, signal, log: child.logFile };
+      const { code, signal } = await stopGracefully(server, 15_000);
+      return { code, signal, log: path.join(workDir, `${name}.log`) };
     },
   };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` (the testkit's stop); resolves with the exit either way. */
+export function stopGracefully(server, graceMs) {
+  return server.stop('SIGTERM', graceMs).catch(() => server.exited);
 }
 
 /** Talks to bench/lib/server-probe.mjs in the server over IPC. */

@@ -1,33 +1,30 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnNode, tail } from '../child.mjs';
+import { startServer } from '@signup/testkit';
+import { onCleanup } from '../cleanup.mjs';
+import { stopGracefully } from '../server.mjs';
 import { runLoad } from '../load.mjs';
 import { cpuSeconds } from '../rss.mjs';
 import { round } from '../stats.mjs';
-import { freePort, waitForHttp } from '../net.mjs';
 
 const ENTRY = fileURLToPath(new URL('../express-hello.mjs', import.meta.url));
 
 /** GET / on a bare express hello-world: the ceiling for /livez. */
 export async function expressHello({ connections, threadpool, seconds, workDir }) {
-  const port = await freePort();
-  const child = spawnNode({
-    name: 'express-hello',
-    args: [ENTRY],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      UV_THREADPOOL_SIZE: String(threadpool),
-      NODE_OPTIONS: '',
-      NODE_ENV: 'production',
+  const child = await startServer(
+    { UV_THREADPOOL_SIZE: String(threadpool), NODE_OPTIONS: '' },
+    {
+      name: 'express-hello',
+      entry: ENTRY,
+      baseEnv: process.env,
+      logFile: path.join(workDir, 'express-hello.log'),
+      waitFor: '/',
+      readyTimeoutMs: 15_000,
     },
-    logFile: path.join(workDir, 'express-hello.log'),
-  });
+  );
+  const unregister = onCleanup('stop express-hello', () => stopGracefully(child, 5000));
   try {
-    const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/`, { child, timeoutMs: 15_000 }).catch((e) => {
-      throw new Error(`${e.message}\n${tail(child.logFile)}`);
-    });
+    const url = child.url;
     await runLoad({ url, connections, seconds: seconds.warmup });
     const before = cpuSeconds(child.pid);
     const result = await runLoad({ url, connections, seconds: seconds.livez });
@@ -39,6 +36,7 @@ export async function expressHello({ connections, threadpool, seconds, workDir }
       },
     };
   } finally {
-    await child.stop(5000);
+    unregister();
+    await stopGracefully(child, 5000);
   }
 }
