@@ -42,6 +42,7 @@ export function composeContainer(
         hasher: r.resolve(TOKENS.PasswordHasher),
         clock: r.resolve(TOKENS.Clock),
         policy: r.resolve(TOKENS.Config).activation,
+        keyring: infrastructure.keyring,
       }),
     ),
   });

@@ -26,6 +26,9 @@ export function exitCodeFor(reason: FailureReason): ExitCode {
   switch (reason) {
     case 'email_taken':
     case 'resend_too_soon':
+    case 'activation_locked':
+    case 'mail_quota_exceeded':
+    case 'rate_limited':
     case 'invalid_credentials':
     case 'already_active':
     case 'activation_code_invalid':

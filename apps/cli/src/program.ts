@@ -4,6 +4,7 @@ import { addMigrateCommand } from './commands/migrate.js';
 import { addPurgeExpiredCommand } from './commands/purge-expired.js';
 import { addRegisterCommand } from './commands/register.js';
 import { addResendCommand } from './commands/resend.js';
+import { addUnlockCommand } from './commands/unlock.js';
 import { addUsersCommand } from './commands/users.js';
 import type { Session } from './session.js';
 import { version } from './version.js';
@@ -11,7 +12,8 @@ import { version } from './version.js';
 const FOOTER = `
 Configuration comes from the same environment variables as the server
 (DATABASE_URL, or the embedded database in DATA_DIR; SMTP_URL, or console mail;
-BCRYPT_COST; ACTIVATION_*; LOG_LEVEL).
+BCRYPT_COST; SIGNUP_SECRET; ACTIVATION_*; MAIL_PER_ADDRESS_PER_DAY;
+PASSWORD_FAILURES_PER_15_MINUTES; LOG_LEVEL).
 
 Exit codes: 0 done, 1 refused (wrong code, email taken, unknown email...),
 2 usage or validation error, 3 infrastructure failure (database or SMTP unreachable).
@@ -45,6 +47,7 @@ export function buildProgram(session: Session): Command {
   addRegisterCommand(program, session);
   addActivateCommand(program, session);
   addResendCommand(program, session);
+  addUnlockCommand(program, session);
   addPurgeExpiredCommand(program, session);
   addUsersCommand(program, session);
   return program;

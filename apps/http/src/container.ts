@@ -101,6 +101,7 @@ export async function buildContainer(
         hasher: r.resolve(TOKENS.PasswordHasher),
         clock: r.resolve(TOKENS.Clock),
         policy: r.resolve(TOKENS.Config).activation,
+        keyring: r.resolve(TOKENS.Infrastructure).keyring,
         codes: r.resolve(TOKENS.CodeGenerator),
         ids: r.resolve(TOKENS.IdGenerator),
       }),

@@ -1,74 +1,139 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import {
-  EmailTakenError,
+  Mailbox,
   User,
+  type AccountChange,
   type ActivationMessage,
   type ClaimScope,
-  type CodeReissue,
   type ListUsersQuery,
+  type MailboxPrimitives,
   type MessageState,
   type Outbox,
   type OutboxStats,
-  type OutgoingActivation,
   type UserPrimitives,
   type UserRepository,
 } from '@signup/domain';
 
 /**
- * "Your own adapter": accounts kept as an append-only event log in one JSON
- * Lines file, replayed on open. It implements the same two ports as the
- * PostgreSQL adapter and passes the same contract suites
- * (test/event-log-store.test.ts). Single process only: each method checks
- * and appends synchronously, which is atomic on Node's one thread.
+ * "Your own adapter": accounts, mailboxes and outgoing messages kept as an
+ * append-only event log in one JSON Lines file, replayed on open. It
+ * implements the same two ports as the PostgreSQL adapter and passes the same
+ * contract suites (test/event-log-store.test.ts).
+ *
+ * Single process only: every write checks its guards and appends its one
+ * event synchronously, with no await in between, which is atomic on Node's
+ * one thread. A `commit` is one `committed` event holding the snapshots the
+ * change produced, so it lands whole or not at all.
+ *
+ * Being append-only, the file keeps what the store has since deleted or
+ * erased (sealed codes of sent messages, purged accounts, forgotten
+ * mailboxes) until you compact it: fine for an example, not for production.
  */
 
-type Event =
-  | { type: 'registered'; user: UserPrimitives; message: Letter }
-  | {
-      type: 'reissued';
-      userId: string;
-      code: UserPrimitives['activationCode'];
-      passwordHash?: string;
-      message: Letter;
-    }
-  | { type: 'attempt'; userId: string }
-  | { type: 'activated'; userId: string; at: string }
-  | { type: 'purged'; userIds: string[] }
-  | { type: 'leased'; ids: string[]; until: string }
-  | { type: 'sent' | 'dropped'; id: string; at: string }
-  | { type: 'retry'; id: string; at: string; error: string };
+/** A value as it reads back from JSON: every Date an ISO string. */
+type Json<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
 
+const toJson = <T>(value: T): Json<T> => JSON.parse(JSON.stringify(value)) as Json<T>;
+
+/** A queued activation email as the log records it. */
 interface Letter {
   id: string;
   userId: string;
   to: string;
-  code: string | null;
+  sealedCode: string;
   codeExpiresAt: string;
   createdAt: string;
-  dueAt: string;
-  leasedUntil: string | null;
-  attempts: number;
-  done: boolean;
-  /** Set once handed to the mailer (a done letter without it was dropped). */
-  sent?: boolean;
 }
 
-const reviveUser = (u: UserPrimitives): UserPrimitives => ({
+type Event =
+  | {
+      type: 'committed';
+      /** The account this change deleted, with its messages (a re-registration). */
+      replaces?: string;
+      /** The account as stored, its version already bumped. */
+      user?: Json<UserPrimitives>;
+      /** The user's unsent messages dropped, their codes erased. */
+      retired?: { at: string; reason: string };
+      message?: Letter;
+      /** The mailbox as stored, its version already bumped. */
+      mailbox?: { state: Json<MailboxPrimitives>; forgetAt: string };
+    }
+  | { type: 'purged'; userIds: string[] }
+  | { type: 'mailboxesForgotten'; keys: string[] }
+  | { type: 'leased'; ids: string[]; until: string }
+  | { type: 'sent' | 'dropped'; id: string; at: string; reason?: string }
+  | { type: 'retry'; id: string; at: string; error: string };
+
+interface MessageRow {
+  id: string;
+  userId: string;
+  to: string;
+  sealedCode: string | null;
+  codeExpiresAt: Date;
+  createdAt: Date;
+  dueAt: Date;
+  leasedUntil: Date | null;
+  attempts: number;
+  lastError: string | null;
+  sentAt: Date | null;
+  droppedAt: Date | null;
+}
+
+interface MailboxRow {
+  state: MailboxPrimitives;
+  forgetAt: Date;
+}
+
+const date = (value: string): Date => new Date(value);
+const maybeDate = (value: string | null): Date | null => (value === null ? null : new Date(value));
+
+const reviveUser = (u: Json<UserPrimitives>): UserPrimitives => ({
   ...u,
-  createdAt: new Date(u.createdAt),
-  activatedAt: u.activatedAt ? new Date(u.activatedAt) : null,
+  createdAt: date(u.createdAt),
+  activatedAt: maybeDate(u.activatedAt),
   activationCode: u.activationCode
     ? {
         ...u.activationCode,
-        issuedAt: new Date(u.activationCode.issuedAt),
-        expiresAt: new Date(u.activationCode.expiresAt),
+        issuedAt: date(u.activationCode.issuedAt),
+        expiresAt: date(u.activationCode.expiresAt),
       }
     : null,
 });
 
+const reviveMailbox = (m: Json<MailboxPrimitives>): MailboxPrimitives => ({
+  ...m,
+  lastStrikeAt: maybeDate(m.lastStrikeAt),
+  lockedUntil: maybeDate(m.lockedUntil),
+  mailSentAt: m.mailSentAt.map(date),
+  passwordFailures: m.passwordFailures.map(date),
+});
+
+const reviveLetter = (l: Letter): MessageRow => ({
+  id: l.id,
+  userId: l.userId,
+  to: l.to,
+  sealedCode: l.sealedCode,
+  codeExpiresAt: date(l.codeExpiresAt),
+  createdAt: date(l.createdAt),
+  dueAt: date(l.createdAt),
+  leasedUntil: null,
+  attempts: 0,
+  lastError: null,
+  sentAt: null,
+  droppedAt: null,
+});
+
 export class EventLogStore implements UserRepository, Outbox {
   private readonly users = new Map<string, UserPrimitives>();
-  private readonly letters = new Map<string, Letter>();
+  /** In the order they were queued (a Map keeps insertion order). */
+  private readonly messages = new Map<string, MessageRow>();
+  private readonly mailboxes = new Map<string, MailboxRow>();
 
   constructor(private readonly file: string) {
     if (!existsSync(file)) return;
@@ -77,170 +142,210 @@ export class EventLogStore implements UserRepository, Outbox {
     }
   }
 
+  /**
+   * Appends the event, then applies it as it reads back from the file, so a
+   * live store and a replayed one hold exactly the same state.
+   */
   private record(event: Event): void {
-    appendFileSync(this.file, JSON.stringify(event) + '\n');
-    this.apply(event);
+    const line = JSON.stringify(event);
+    appendFileSync(this.file, line + '\n');
+    this.apply(JSON.parse(line) as Event);
   }
 
   private apply(e: Event): void {
     switch (e.type) {
-      case 'registered':
-        this.users.set(e.user.id, reviveUser(e.user));
-        this.letters.set(e.message.id, { ...e.message });
-        return;
-      case 'reissued': {
-        const user = this.users.get(e.userId);
-        if (!user) return;
-        for (const l of this.letters.values())
-          if (l.userId === e.userId && !l.done) Object.assign(l, { done: true, code: null });
-        this.users.set(
-          e.userId,
-          reviveUser({
-            ...user,
-            passwordHash: e.passwordHash ?? user.passwordHash,
-            activationCode: e.code,
-          }),
-        );
-        this.letters.set(e.message.id, { ...e.message });
-        return;
-      }
-      case 'attempt': {
-        const user = this.users.get(e.userId);
-        if (user?.activationCode)
-          this.users.set(e.userId, {
-            ...user,
-            activationCode: { ...user.activationCode, attempts: user.activationCode.attempts + 1 },
-          });
-        return;
-      }
-      case 'activated': {
-        const user = this.users.get(e.userId);
-        for (const l of this.letters.values())
-          if (l.userId === e.userId && !l.done) Object.assign(l, { done: true, code: null });
-        if (user)
-          this.users.set(e.userId, {
-            ...user,
-            status: 'active',
-            activatedAt: new Date(e.at),
-            activationCode: null,
-          });
+      case 'committed': {
+        if (e.replaces !== undefined) this.deleteUsers([e.replaces]);
+        if (e.user) {
+          const user = reviveUser(e.user);
+          if (e.retired) this.retireUnsent(user.id, date(e.retired.at), e.retired.reason);
+          this.users.set(user.id, user);
+        }
+        if (e.message) this.messages.set(e.message.id, reviveLetter(e.message));
+        if (e.mailbox) {
+          const state = reviveMailbox(e.mailbox.state);
+          this.mailboxes.set(state.key, { state, forgetAt: date(e.mailbox.forgetAt) });
+        }
         return;
       }
       case 'purged':
-        for (const id of e.userIds) this.users.delete(id);
-        for (const [id, l] of this.letters)
-          if (e.userIds.includes(l.userId)) this.letters.delete(id);
+        this.deleteUsers(e.userIds);
+        return;
+      case 'mailboxesForgotten':
+        for (const key of e.keys) this.mailboxes.delete(key);
         return;
       case 'leased':
-        for (const id of e.ids) Object.assign(this.letters.get(id) ?? {}, { leasedUntil: e.until });
+        for (const id of e.ids) {
+          const m = this.messages.get(id);
+          if (m) m.leasedUntil = date(e.until);
+        }
         return;
-      case 'sent':
+      case 'sent': {
+        const m = this.messages.get(e.id);
+        if (m)
+          Object.assign(m, {
+            sentAt: date(e.at),
+            sealedCode: null,
+            leasedUntil: null,
+            attempts: m.attempts + 1,
+          });
+        return;
+      }
       case 'dropped': {
-        const letter = this.letters.get(e.id);
-        if (letter)
-          Object.assign(letter, {
-            done: true,
-            sent: e.type === 'sent',
-            code: null,
-            attempts: letter.attempts + (e.type === 'sent' ? 1 : 0),
+        const m = this.messages.get(e.id);
+        if (m && !m.sentAt)
+          Object.assign(m, {
+            droppedAt: date(e.at),
+            sealedCode: null,
+            leasedUntil: null,
+            lastError: e.reason ?? null,
           });
         return;
       }
       case 'retry': {
-        const letter = this.letters.get(e.id);
-        if (letter)
-          Object.assign(letter, { dueAt: e.at, leasedUntil: null, attempts: letter.attempts + 1 });
+        const m = this.messages.get(e.id);
+        if (m && !m.sentAt && !m.droppedAt)
+          Object.assign(m, {
+            dueAt: date(e.at),
+            leasedUntil: null,
+            attempts: m.attempts + 1,
+            lastError: e.error,
+          });
       }
     }
   }
 
-  private letter(userId: string, to: string, a: OutgoingActivation): Letter {
-    const issued = a.code.issuedAt.toISOString();
-    return {
-      id: a.messageId,
-      userId,
-      to,
-      code: a.plainCode,
-      codeExpiresAt: a.code.expiresAt.toISOString(),
-      createdAt: issued,
-      dueAt: issued,
-      leasedUntil: null,
-      attempts: 0,
-      done: false,
-    };
+  private deleteUsers(userIds: readonly string[]): void {
+    const gone = new Set(userIds);
+    for (const id of gone) this.users.delete(id);
+    for (const [id, m] of this.messages) if (gone.has(m.userId)) this.messages.delete(id);
   }
 
-  private find(predicate: (u: UserPrimitives) => boolean): User | null {
-    for (const u of this.users.values())
-      if (predicate(u)) return User.fromPrimitives(structuredClone(u));
-    return null;
+  /** Drops the account's messages that are neither sent nor dropped, erasing their codes. */
+  private retireUnsent(userId: string, at: Date, reason: string): void {
+    for (const m of this.messages.values()) {
+      if (m.userId === userId && !m.sentAt && !m.droppedAt) {
+        Object.assign(m, { droppedAt: at, sealedCode: null, leasedUntil: null, lastError: reason });
+      }
+    }
+  }
+
+  private byEmail(email: string): UserPrimitives | undefined {
+    for (const u of this.users.values()) if (u.email === email) return u;
+    return undefined;
+  }
+
+  private static copy(user: UserPrimitives | undefined): User | null {
+    return user ? User.fromPrimitives(structuredClone(user)) : null;
   }
 
   // --- UserRepository ------------------------------------------------------
-  findByEmail(email: string) {
-    return Promise.resolve(this.find((u) => u.email === email));
+  findByEmail(email: string): Promise<User | null> {
+    return Promise.resolve(EventLogStore.copy(this.byEmail(email)));
   }
-  findById(id: string) {
-    return Promise.resolve(this.find((u) => u.id === id));
+
+  findById(id: string): Promise<User | null> {
+    return Promise.resolve(EventLogStore.copy(this.users.get(id)));
   }
-  create(user: User, activation: OutgoingActivation): Promise<void> {
-    const row = user.toPrimitives();
-    if (this.find((u) => u.email === row.email || u.id === row.id))
-      return Promise.reject(new EmailTakenError());
-    this.record({
-      type: 'registered',
-      user: row,
-      message: this.letter(row.id, row.email, activation),
-    });
-    return Promise.resolve();
+
+  findMailbox(key: string): Promise<Mailbox | null> {
+    const row = this.mailboxes.get(key);
+    return Promise.resolve(row ? Mailbox.fromPrimitives(structuredClone(row.state)) : null);
   }
-  reissueCode(r: CodeReissue): Promise<boolean> {
-    const user = this.users.get(r.userId);
-    if (user?.status !== 'pending' || user.activationCode?.id !== r.expectedCodeId)
+
+  commit(change: AccountChange): Promise<boolean> {
+    const { user, replaces, mailbox, message } = change;
+    // Every guard first, against the state as it stands; then one event.
+    if (replaces && this.users.get(replaces.id)?.version !== replaces.version) {
       return Promise.resolve(false);
-    this.record({
-      type: 'reissued',
-      userId: r.userId,
-      code: r.activation.code.toPrimitives(),
-      ...(r.passwordHash ? { passwordHash: r.passwordHash } : {}),
-      message: this.letter(user.id, user.email, r.activation),
-    });
+    }
+    if (user) {
+      const stored = this.users.get(user.id);
+      if (user.version === 0) {
+        const holder = this.byEmail(user.email);
+        if (stored || (holder && holder.id !== replaces?.id)) return Promise.resolve(false);
+      } else if (stored?.version !== user.version) {
+        return Promise.resolve(false);
+      }
+    }
+    if (
+      mailbox &&
+      (this.mailboxes.get(mailbox.next.key)?.state.version ?? 0) !== mailbox.next.version
+    ) {
+      return Promise.resolve(false);
+    }
+
+    const event: Extract<Event, { type: 'committed' }> = { type: 'committed' };
+    if (replaces) event.replaces = replaces.id;
+    if (user) {
+      const row = user.toPrimitives();
+      event.user = toJson({ ...row, version: row.version + 1 });
+      if (change.retireUnsentMessages) {
+        const at = message?.code.issuedAt ?? user.activatedAt ?? new Date();
+        event.retired = {
+          at: at.toISOString(),
+          reason: user.isActive ? 'account activated' : 'replaced by a newer code',
+        };
+      }
+      // A message belongs to `user` (it goes to the account's email): without one, none is queued.
+      if (message) {
+        event.message = {
+          id: message.messageId,
+          userId: user.id,
+          to: user.email,
+          sealedCode: message.sealedCode,
+          codeExpiresAt: message.code.expiresAt.toISOString(),
+          createdAt: message.code.issuedAt.toISOString(),
+        };
+      }
+    }
+    if (mailbox) {
+      const state = mailbox.next.toPrimitives();
+      event.mailbox = {
+        state: toJson({ ...state, version: state.version + 1 }),
+        forgetAt: mailbox.forgetAt.toISOString(),
+      };
+    }
+    this.record(event);
     return Promise.resolve(true);
   }
-  recordFailedAttempt(userId: string, codeId: string, maxAttempts: number): Promise<number | null> {
-    const code = this.users.get(userId)?.activationCode;
-    if (code?.id !== codeId || code.attempts >= maxAttempts) return Promise.resolve(null);
-    this.record({ type: 'attempt', userId });
-    return Promise.resolve(code.attempts + 1);
+
+  private expiredPending(expiredBefore: Date): UserPrimitives[] {
+    return [...this.users.values()].filter(
+      (u) =>
+        u.status === 'pending' &&
+        u.activationCode !== null &&
+        u.activationCode.expiresAt.getTime() < expiredBefore.getTime(),
+    );
   }
-  activate(userId: string, codeId: string, maxAttempts: number, now: Date): Promise<User | null> {
-    const code = this.users.get(userId)?.activationCode;
-    const live = code?.id === codeId && code.attempts < maxAttempts && now < code.expiresAt;
-    if (!live) return Promise.resolve(null);
-    this.record({ type: 'activated', userId, at: now.toISOString() });
-    return this.findById(userId);
+
+  countExpiredPending(expiredBefore: Date): Promise<number> {
+    return Promise.resolve(this.expiredPending(expiredBefore).length);
   }
-  private expired(before: Date): string[] {
-    return [...this.users.values()]
-      .filter(
-        (u) => u.status === 'pending' && u.activationCode && u.activationCode.expiresAt < before,
-      )
+
+  deleteExpiredPending(expiredBefore: Date, limit: number): Promise<number> {
+    const userIds = this.expiredPending(expiredBefore)
+      .slice(0, limit)
       .map((u) => u.id);
-  }
-  countExpiredPending(expiredBefore: Date) {
-    return Promise.resolve(this.expired(expiredBefore).length);
-  }
-  deleteExpiredPending(expiredBefore: Date, limit: number) {
-    const userIds = this.expired(expiredBefore).slice(0, limit);
     if (userIds.length) this.record({ type: 'purged', userIds });
     return Promise.resolve(userIds.length);
   }
-  list(query: ListUsersQuery) {
-    const all = [...this.users.values()]
+
+  deleteForgottenMailboxes(now: Date, limit: number): Promise<number> {
+    const keys = [...this.mailboxes]
+      .filter(([, row]) => row.forgetAt.getTime() < now.getTime())
+      .slice(0, limit)
+      .map(([key]) => key);
+    if (keys.length) this.record({ type: 'mailboxesForgotten', keys });
+    return Promise.resolve(keys.length);
+  }
+
+  list(query: ListUsersQuery): Promise<User[]> {
+    const rows = [...this.users.values()]
       .filter((u) => !query.status || u.status === query.status)
-      .sort((a, b) => +b.createdAt - +a.createdAt)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
       .slice(0, query.limit);
-    return Promise.resolve(all.map((u) => User.fromPrimitives(structuredClone(u))));
+    return Promise.resolve(rows.map((row) => User.fromPrimitives(structuredClone(row))));
   }
 
   // --- Outbox ----------------------------------------------------------------
@@ -250,56 +355,63 @@ export class EventLogStore implements UserRepository, Outbox {
     leaseUntil: Date,
     scope: ClaimScope = {},
   ): Promise<ActivationMessage[]> {
-    const due = [...this.letters.values()]
+    const due = [...this.messages.values()]
       .filter(
-        (l) =>
-          (scope.userId === undefined || l.userId === scope.userId) &&
-          !l.done &&
-          l.code &&
-          new Date(l.dueAt) <= now &&
-          (!l.leasedUntil || new Date(l.leasedUntil) <= now),
+        (m) =>
+          (scope.userId === undefined || m.userId === scope.userId) &&
+          !m.sentAt &&
+          !m.droppedAt &&
+          m.sealedCode !== null &&
+          m.dueAt.getTime() <= now.getTime() &&
+          (m.leasedUntil === null || m.leasedUntil.getTime() <= now.getTime()),
       )
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
       .slice(0, limit);
     if (due.length)
-      this.record({ type: 'leased', ids: due.map((l) => l.id), until: leaseUntil.toISOString() });
+      this.record({ type: 'leased', ids: due.map((m) => m.id), until: leaseUntil.toISOString() });
     return Promise.resolve(
-      due.map((l) => ({
-        id: l.id,
-        userId: l.userId,
-        to: l.to,
-        code: l.code as string,
-        codeExpiresAt: new Date(l.codeExpiresAt),
-        attempts: l.attempts,
+      due.map((m) => ({
+        id: m.id,
+        userId: m.userId,
+        to: m.to,
+        sealedCode: m.sealedCode as string,
+        codeExpiresAt: m.codeExpiresAt,
+        attempts: m.attempts,
       })),
     );
   }
-  markSent(id: string, now: Date) {
-    this.record({ type: 'sent', id, at: now.toISOString() });
+
+  markSent(id: string, now: Date): Promise<void> {
+    if (this.messages.has(id)) this.record({ type: 'sent', id, at: now.toISOString() });
     return Promise.resolve();
   }
-  reschedule(id: string, retryAt: Date, error: string) {
-    this.record({ type: 'retry', id, at: retryAt.toISOString(), error });
+
+  reschedule(id: string, retryAt: Date, error: string): Promise<void> {
+    const m = this.messages.get(id);
+    if (m && !m.sentAt && !m.droppedAt)
+      this.record({ type: 'retry', id, at: retryAt.toISOString(), error });
     return Promise.resolve();
   }
-  drop(id: string, now: Date) {
-    this.record({ type: 'dropped', id, at: now.toISOString() });
+
+  drop(id: string, now: Date, reason: string): Promise<void> {
+    const m = this.messages.get(id);
+    if (m && !m.sentAt) this.record({ type: 'dropped', id, at: now.toISOString(), reason });
     return Promise.resolve();
   }
+
   stats(now: Date): Promise<OutboxStats> {
-    const pending = [...this.letters.values()].filter((l) => !l.done);
-    const oldest = pending.reduce(
-      (min, l) => Math.min(min, Date.parse(l.createdAt)),
-      now.getTime(),
-    );
+    const pending = [...this.messages.values()].filter((m) => !m.sentAt && !m.droppedAt);
+    const oldest = Math.min(...pending.map((m) => m.createdAt.getTime()));
     return Promise.resolve({
       pending: pending.length,
-      oldestPendingSeconds: (now.getTime() - oldest) / 1000,
+      oldestPendingSeconds: pending.length ? Math.max(0, (now.getTime() - oldest) / 1000) : 0,
     });
   }
+
   latestMessageState(userId: string): Promise<MessageState | null> {
-    const mine = [...this.letters.values()].filter((l) => l.userId === userId);
-    const newest = mine[mine.length - 1]; // letters are kept in the order they were queued
+    const mine = [...this.messages.values()].filter((m) => m.userId === userId);
+    const newest = mine[mine.length - 1]; // messages are kept in the order they were queued
     if (!newest) return Promise.resolve(null);
-    return Promise.resolve(newest.sent ? 'sent' : newest.done ? 'dropped' : 'pending');
+    return Promise.resolve(newest.sentAt ? 'sent' : newest.droppedAt ? 'dropped' : 'pending');
   }
 }

@@ -1,6 +1,7 @@
 import {
   BcryptPasswordHasher,
   migrate,
+  openKeyring,
   openPgliteSqlClient,
   OutboxDispatcher,
   PgOutbox,
@@ -35,8 +36,14 @@ export async function openSignupModule(options: {
   mailer: ActivationMailer;
   clock?: Clock;
   bcryptCost?: number;
+  /** Your service's secret (at least 32 bytes); default: generated once into `dataDir`. */
+  secret?: string;
 }): Promise<SignupModule> {
   const clock = options.clock ?? systemClock;
+  const keyring = await openKeyring(
+    { current: options.secret, previous: undefined },
+    { databaseUrl: undefined, dataDir: options.dataDir, poolMax: 1 },
+  );
   const sql = await openPgliteSqlClient({ dataDir: options.dataDir });
   await migrate(sql);
   const users = new PgUserRepository(sql);
@@ -46,11 +53,13 @@ export async function openSignupModule(options: {
     hasher: new BcryptPasswordHasher({ cost: options.bcryptCost ?? 12 }),
     clock,
     policy: defaultActivationPolicy,
+    keyring,
   });
   const dispatcher = new OutboxDispatcher({
     outbox,
     mailer: options.mailer,
     clock,
+    keyring,
     wake: (listener) => outbox.onMessageQueued(listener),
   });
   dispatcher.start();

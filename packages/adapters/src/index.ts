@@ -22,3 +22,4 @@ export type {
 export * from './rate-limit/sql-rate-limiter.js';
 export * from './rate-limit/in-memory-rate-limiter.js';
 export * from './infrastructure.js';
+export * from './secret/signup-secret.js';

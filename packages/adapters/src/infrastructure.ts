@@ -2,6 +2,7 @@ import {
   InfrastructureUnavailableError,
   type ActivationMailer,
   type Clock,
+  type Keyring,
   type Outbox,
   type PasswordHasher,
   type UserRepository,
@@ -14,6 +15,7 @@ import { ConsoleMailer } from './mail/console-mailer.js';
 import type { Mailer } from './mail/mailer.js';
 import { SmtpMailer } from './mail/smtp-mailer.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { openKeyring } from './secret/signup-secret.js';
 import { migrate } from './postgres/migrations.js';
 import { PgOutbox } from './postgres/pg-outbox.js';
 import { createPgSqlClient } from './postgres/pg-sql-client.js';
@@ -36,6 +38,8 @@ export interface Infrastructure {
   readonly outbox: Outbox;
   readonly hasher: PasswordHasher;
   readonly mailer: Mailer;
+  /** SIGNUP_SECRET's keys: code digests, mailbox keys, sealed outbox codes. */
+  readonly keyring: Keyring;
   /** null unless `rateLimitPerMinute` was asked for. Shared by all instances on PostgreSQL. */
   readonly rateLimiter: RateLimiter | null;
   /**
@@ -58,7 +62,7 @@ export interface DispatcherOptions {
 /** What the adapters are built from: the shared settings, each group for its adapter. */
 export type InfrastructureSettings = Pick<
   SharedConfig,
-  'database' | 'mail' | 'bcrypt' | 'activation'
+  'database' | 'mail' | 'bcrypt' | 'activation' | 'secret'
 >;
 
 export interface OpenInfrastructureOptions {
@@ -91,6 +95,7 @@ export async function openInfrastructure(
   options: OpenInfrastructureOptions,
 ): Promise<Infrastructure> {
   const { logger } = options;
+  const keyring = await openKeyring(settings.secret, settings.database);
   const sql = await openSqlClient(settings.database, logger);
   try {
     await waitForDatabase(sql, options.connectRetryMs ?? 0, logger);
@@ -110,12 +115,14 @@ export async function openInfrastructure(
     outbox,
     hasher: new BcryptPasswordHasher(settings.bcrypt),
     mailer,
+    keyring,
     rateLimiter: createRateLimiter(sql, options.rateLimitPerMinute ?? 0),
     createDispatcher: (dispatcher) =>
       new OutboxDispatcher({
         outbox,
         mailer: dispatcher.mailer ?? mailer,
         clock: dispatcher.clock,
+        keyring,
         logger: dispatcher.logger ?? logger,
         wake: (listener) => outbox.onMessageQueued(listener),
         leaseSeconds,

@@ -49,6 +49,31 @@ export function problemForRefusal(refusal: Refusal): ProblemResponse {
           retryAfterSeconds: refusal.retryAfterSeconds,
         }),
       );
+    case 'activation_locked':
+      return plain(
+        problem('activation_locked', 429, 'Address locked after wrong codes', refusal.message, {
+          retryAfterSeconds: refusal.retryAfterSeconds,
+          lockedUntil: refusal.lockedUntil.toISOString(),
+        }),
+      );
+    case 'mail_quota_exceeded':
+      return plain(
+        problem(
+          'mail_quota_exceeded',
+          429,
+          'Mailbox has had its emails for today',
+          refusal.message,
+          {
+            retryAfterSeconds: refusal.retryAfterSeconds,
+          },
+        ),
+      );
+    case 'rate_limited': // wrong passwords for this address, from any IP: the per-IP limit's answer
+      return plain(
+        problem('rate_limited', 429, 'Too many requests', refusal.message, {
+          retryAfterSeconds: refusal.retryAfterSeconds,
+        }),
+      );
     case 'activation_code_invalid':
       return plain(
         problem('activation_code_invalid', 400, 'Wrong activation code', refusal.message, {

@@ -9,6 +9,8 @@ export const PROBLEM_CODES = [
   'email_taken',
   'already_active',
   'resend_too_soon',
+  'activation_locked',
+  'mail_quota_exceeded',
   'activation_code_invalid',
   'activation_code_exhausted',
   'activation_code_expired',
@@ -33,6 +35,8 @@ export interface Problem {
   readonly errors?: readonly { path: string; message: string }[];
   readonly attemptsRemaining?: number;
   readonly retryAfterSeconds?: number;
+  /** activation_locked: when the mailbox may get a new code again (ISO-8601). */
+  readonly lockedUntil?: string;
 }
 
 /** Non-resolvable, stable problem type URIs (RFC 9457 section 3.1.1 suggests tag URIs). */
@@ -47,7 +51,10 @@ export function problem(
   status: number,
   title: string,
   detail: string,
-  extensions: Pick<Problem, 'errors' | 'attemptsRemaining' | 'retryAfterSeconds'> = {},
+  extensions: Pick<
+    Problem,
+    'errors' | 'attemptsRemaining' | 'retryAfterSeconds' | 'lockedUntil'
+  > = {},
 ): Problem {
   return { type: problemType(code), title, status, detail, code, ...extensions };
 }

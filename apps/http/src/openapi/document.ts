@@ -39,8 +39,10 @@ function registerPaths(registry: OpenAPIRegistry, basicAuth: string): void {
     summary: 'Register an email and password; emails a 4-digit activation code',
     description:
       'Creates a pending account and emails its code. Registering an email that is still pending ' +
-      'replaces the registration (new password, new code; the old code stops working), unless the ' +
-      'last code was issued less than ACTIVATION_RESEND_COOLDOWN_SECONDS ago.',
+      'replaces the registration with a fresh one (new id, createdAt, password and code; the old ' +
+      'code stops working), so the answer looks exactly like a first registration. A new code is ' +
+      'refused like a resend: within the cooldown, during a lockout, over the mailbox budget. ' +
+      "Re-registering never resets the address's strikes.",
     request: {
       body: { required: true, content: { 'application/json': { schema: RegisterRequest } } },
     },
@@ -49,7 +51,12 @@ function registerPaths(registry: OpenAPIRegistry, basicAuth: string): void {
       '400': problemResponse('The body is not valid JSON', ['malformed_json']),
       '409': problemResponse('An active account already uses this email', ['email_taken']),
       '422': problemResponse('The body does not match RegisterRequest', ['validation_failed']),
-      '429': TOO_MANY(['resend_too_soon', 'rate_limited']),
+      '429': TOO_MANY([
+        'resend_too_soon',
+        'activation_locked',
+        'mail_quota_exceeded',
+        'rate_limited',
+      ]),
       ...COMMON_POST_PROBLEMS,
     },
   });
@@ -62,8 +69,11 @@ function registerPaths(registry: OpenAPIRegistry, basicAuth: string): void {
     summary: 'Activate an account with its code (HTTP Basic Auth: email and password)',
     description:
       'The code must be used within ACTIVATION_CODE_TTL_SECONDS of being issued. Each wrong code ' +
-      'counts; after ACTIVATION_MAX_ATTEMPTS wrong codes the code is burned. The body is validated ' +
-      'before the credentials are checked.',
+      'counts on the code and as a strike of the address (its mailbox, +tag removed): the code ' +
+      "burns after ACTIVATION_MAX_ATTEMPTS wrong codes, or when the address's strikes reach a " +
+      'multiple of ACTIVATION_MAX_ATTEMPTS, and each burned code locks the address (no new code) ' +
+      'for ACTIVATION_LOCKOUT_SECONDS x 2^(n-1). Strikes are cleared by an activation. The body is ' +
+      'validated before the credentials are checked.',
     security: [{ [basicAuth]: [] }],
     request: {
       body: { required: true, content: { 'application/json': { schema: ActivateRequest } } },
@@ -94,14 +104,20 @@ function registerPaths(registry: OpenAPIRegistry, basicAuth: string): void {
     summary: 'Email a new activation code (HTTP Basic Auth: email and password)',
     description:
       'Takes no body (an empty body or any JSON object is accepted and ignored). The previous code ' +
-      'stops working and the attempt counter starts again.',
+      'stops working; the new code gets its own ACTIVATION_MAX_ATTEMPTS, but the address keeps its ' +
+      'strikes.',
     security: [{ [basicAuth]: [] }],
     responses: {
       '202': json(CodeResent, 'A new code was issued and is on its way'),
       '400': problemResponse('A body was sent and is not valid JSON', ['malformed_json']),
       '401': UNAUTHORIZED,
       '409': problemResponse('The account is already active', ['already_active']),
-      '429': TOO_MANY(['resend_too_soon', 'rate_limited']),
+      '429': TOO_MANY([
+        'resend_too_soon',
+        'activation_locked',
+        'mail_quota_exceeded',
+        'rate_limited',
+      ]),
       ...COMMON_POST_PROBLEMS,
     },
   });

@@ -1,4 +1,6 @@
 import {
+  ActivationLockedError,
+  MailQuotaExceededError,
   ActivationCodeExhaustedError,
   ActivationCodeExpiredError,
   ActivationCodeInvalidError,
@@ -41,6 +43,8 @@ export const EXAMPLES = {
   email_taken: refusal(new EmailTakenError()),
   already_active: refusal(new AlreadyActiveError()),
   resend_too_soon: refusal(new ResendTooSoonError(17)),
+  activation_locked: refusal(new ActivationLockedError(120, new Date('2026-01-01T12:02:00.000Z'))),
+  mail_quota_exceeded: refusal(new MailQuotaExceededError(3600)),
   activation_code_invalid: refusal(new ActivationCodeInvalidError(4)),
   activation_code_exhausted: refusal(new ActivationCodeExhaustedError()),
   activation_code_expired: refusal(new ActivationCodeExpiredError()),
@@ -92,12 +96,24 @@ export const UNAUTHORIZED = problemResponse(
   },
 );
 
+const TOO_MANY_REASONS: Partial<Record<ExampleCode, string>> = {
+  rate_limited:
+    'rate_limited: more than RATE_LIMIT_PER_MINUTE POST requests from this client IP in the last minute, ' +
+    'or (with Basic Auth) more than PASSWORD_FAILURES_PER_15_MINUTES wrong passwords for this address ' +
+    'in the last 15 minutes from any IP, whether or not the address exists',
+  resend_too_soon:
+    'resend_too_soon: the last code was issued less than ACTIVATION_RESEND_COOLDOWN_SECONDS ago',
+  activation_locked:
+    'activation_locked: the address burned a code; no new code until lockedUntil ' +
+    '(ACTIVATION_LOCKOUT_SECONDS x 2^(n-1) after the n-th burned code)',
+  mail_quota_exceeded:
+    'mail_quota_exceeded: the mailbox (the address without its +tag) had MAIL_PER_ADDRESS_PER_DAY ' +
+    'activation emails in the last 24 hours; nothing was queued',
+};
+
 export const TOO_MANY = (codes: readonly ExampleCode[]) =>
   problemResponse(
-    'rate_limited: more than RATE_LIMIT_PER_MINUTE POST requests from this client IP in the current minute' +
-      (codes.includes('resend_too_soon')
-        ? '; resend_too_soon: the last code was issued less than ACTIVATION_RESEND_COOLDOWN_SECONDS ago'
-        : ''),
+    codes.map((code) => TOO_MANY_REASONS[code] ?? code).join('; '),
     codes,
     RETRY_AFTER,
   );

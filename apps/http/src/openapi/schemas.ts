@@ -78,6 +78,10 @@ export const ProblemDetails = z
       .min(0)
       .optional()
       .meta({ description: 'With 429 and 503: the same value as the Retry-After header' }),
+    lockedUntil: z.iso.datetime().optional().meta({
+      description:
+        'activation_locked only: when the address may get a new code again (ISO-8601, UTC)',
+    }),
   })
   .meta({ id: 'ProblemDetails', description: 'RFC 9457 problem details with a stable `code`' });
 

@@ -27,9 +27,20 @@ export interface MailSettings {
   readonly from: string;
 }
 
+/**
+ * The server secret (`SIGNUP_SECRET`) that keys stored codes and mailboxes and
+ * seals outbox codes. Unset on the embedded database: generated into DATA_DIR.
+ */
+export interface SecretSettings {
+  readonly current: string | undefined;
+  /** `SIGNUP_SECRET_PREVIOUS`: still accepted for reading during a rotation. */
+  readonly previous: string | undefined;
+}
+
 /** The settings every app shares, each group shaped for the adapter it configures. */
 export interface SharedConfig {
   readonly database: DatabaseSettings;
+  readonly secret: SecretSettings;
   readonly mail: MailSettings;
   readonly bcrypt: { readonly cost: number };
   readonly activation: ActivationPolicy;
@@ -97,6 +108,23 @@ const url = (protocols: readonly string[]) =>
     );
 
 const sender = 'a sender such as "signup <no-reply@example.com>"';
+
+/** A signup secret is at least this many bytes (`openssl rand -hex 32` makes 64). */
+export const SIGNUP_SECRET_MIN_BYTES = 32;
+const MAKE_SECRET = 'make one with `openssl rand -hex 32`';
+
+const secretText = z
+  .string()
+  .refine((v) => Buffer.byteLength(v, 'utf8') >= SIGNUP_SECRET_MIN_BYTES, {
+    error: `must be at least ${SIGNUP_SECRET_MIN_BYTES} bytes; ${MAKE_SECRET}`,
+  })
+  .optional();
+
+/** An optional whole number from `min` to `max`; null when unset. */
+const envOptionalInt = (min: number, max: number) =>
+  envInt(min, max, 0)
+    .transform((v) => v || null)
+    .optional();
 const policy = defaultActivationPolicy;
 
 /** The variables every app reads, with their rules and defaults. */
@@ -115,6 +143,12 @@ export const sharedVariables = {
   ACTIVATION_CODE_TTL_SECONDS: envInt(1, 86_400, policy.codeTtlSeconds),
   ACTIVATION_MAX_ATTEMPTS: envInt(1, 1000, policy.maxAttempts),
   ACTIVATION_RESEND_COOLDOWN_SECONDS: envInt(0, 86_400, policy.resendCooldownSeconds),
+  ACTIVATION_LOCKOUT_SECONDS: envInt(1, 31_536_000, policy.lockoutSeconds),
+  ACTIVATION_LOCKOUT_MAX_SECONDS: envOptionalInt(1, 3_153_600_000),
+  MAIL_PER_ADDRESS_PER_DAY: envInt(1, 10_000, policy.mailPerMailboxPerDay),
+  PASSWORD_FAILURES_PER_15_MINUTES: envInt(1, 10_000, policy.passwordFailuresPer15Minutes),
+  SIGNUP_SECRET: secretText,
+  SIGNUP_SECRET_PREVIOUS: secretText,
   BCRYPT_COST: envInt(4, 15, 12),
   LOG_LEVEL: envLogLevel('info'),
 };
@@ -136,17 +170,22 @@ export function parseEnv<V extends Variables>(
     if (value !== undefined && value !== '') relevant[name] = value;
   }
   const parsed = z.object(variables).safeParse(relevant);
-  if (!parsed.success) {
-    const seen = new Set<string>();
-    const issues: ConfigIssue[] = [];
-    for (const issue of parsed.error.issues) {
-      const variable = String(issue.path[0] ?? 'environment');
-      if (seen.has(variable)) continue;
-      seen.add(variable);
-      issues.push({ variable, expected: issue.message });
-    }
-    throw new ConfigError(issues);
+  const seen = new Set<string>();
+  const issues: ConfigIssue[] = [];
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const variable = String(issue.path[0] ?? 'environment');
+    if (seen.has(variable)) continue;
+    seen.add(variable);
+    issues.push({ variable, expected: issue.message });
   }
+  // PostgreSQL is shared by instances that must agree on one secret, so it is never generated there.
+  if ('SIGNUP_SECRET' in variables && relevant.DATABASE_URL && !relevant.SIGNUP_SECRET) {
+    issues.push({
+      variable: 'SIGNUP_SECRET',
+      expected: `is required with DATABASE_URL (at least ${SIGNUP_SECRET_MIN_BYTES} bytes; ${MAKE_SECRET})`,
+    });
+  }
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
   return parsed.data as Parsed<V>;
 }
 
@@ -154,6 +193,7 @@ export function parseEnv<V extends Variables>(
 export function sharedConfig(e: Parsed<typeof sharedVariables>): SharedConfig {
   return {
     database: { databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, poolMax: e.DATABASE_POOL_MAX },
+    secret: { current: e.SIGNUP_SECRET, previous: e.SIGNUP_SECRET_PREVIOUS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     bcrypt: { cost: e.BCRYPT_COST },
     activation: {
@@ -161,6 +201,10 @@ export function sharedConfig(e: Parsed<typeof sharedVariables>): SharedConfig {
       codeTtlSeconds: e.ACTIVATION_CODE_TTL_SECONDS,
       maxAttempts: e.ACTIVATION_MAX_ATTEMPTS,
       resendCooldownSeconds: e.ACTIVATION_RESEND_COOLDOWN_SECONDS,
+      lockoutSeconds: e.ACTIVATION_LOCKOUT_SECONDS,
+      lockoutMaxSeconds: e.ACTIVATION_LOCKOUT_MAX_SECONDS ?? null,
+      mailPerMailboxPerDay: e.MAIL_PER_ADDRESS_PER_DAY,
+      passwordFailuresPer15Minutes: e.PASSWORD_FAILURES_PER_15_MINUTES,
     },
     logLevel: e.LOG_LEVEL,
   };
@@ -183,8 +227,10 @@ export function describeConfig<C extends SharedConfig>(config: C): C {
       return '***';
     }
   };
+  const hidden = (value: string | undefined) => (value ? '***' : value);
   return {
     ...config,
+    secret: { current: hidden(config.secret.current), previous: hidden(config.secret.previous) },
     database: { ...config.database, databaseUrl: mask(config.database.databaseUrl) },
     mail: { ...config.mail, smtpUrl: mask(config.mail.smtpUrl) },
   };

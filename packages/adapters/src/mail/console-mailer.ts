@@ -1,4 +1,4 @@
-import type { ActivationMessage } from '@signup/domain';
+import type { ActivationEmail } from '@signup/domain';
 import type { Logger } from '../logger.js';
 import type { Mailer, SmtpStatus } from './mailer.js';
 import { renderActivationEmail } from './render-activation-email.js';
@@ -17,7 +17,7 @@ export class ConsoleMailer implements Mailer {
     this.logger = options.logger;
   }
 
-  send(message: Pick<ActivationMessage, 'to' | 'code' | 'codeExpiresAt'>): Promise<void> {
+  send(message: ActivationEmail): Promise<void> {
     const email = renderActivationEmail({ from: this.from, ...message });
     this.logger.info(
       { email },

@@ -1,7 +1,7 @@
 import {
   InfrastructureUnavailableError,
   systemClock,
-  type ActivationMessage,
+  type ActivationEmail,
   type Clock,
 } from '@signup/domain';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -76,7 +76,7 @@ export class SmtpMailer implements Mailer {
     });
   }
 
-  async send(message: Pick<ActivationMessage, 'to' | 'code' | 'codeExpiresAt'>): Promise<void> {
+  async send(message: ActivationEmail): Promise<void> {
     const email = renderActivationEmail({ from: this.from, ...message });
     try {
       await this.transport.sendMail(email);

@@ -3,6 +3,7 @@ import type {
   ActivationMessage,
   ClaimScope,
   Clock,
+  Keyring,
   Outbox,
 } from '@signup/domain';
 import { silentLogger, type Logger } from '../logger.js';
@@ -20,6 +21,8 @@ export interface OutboxDispatcherOptions {
   outbox: Outbox;
   mailer: ActivationMailer;
   clock: Clock;
+  /** Opens the sealed code of each message just before it is handed to the mailer. */
+  keyring: Keyring;
   logger?: Logger;
   /**
    * Subscribes to "a message was queued" (e.g. PgOutbox.onMessageQueued);
@@ -57,6 +60,7 @@ export class OutboxDispatcher {
   private readonly outbox: Outbox;
   private readonly mailer: ActivationMailer;
   private readonly clock: Clock;
+  private readonly keyring: Keyring;
   private readonly logger: Logger;
   private readonly wake: ((listener: () => void) => () => void) | undefined;
   private readonly batchSize: number;
@@ -76,6 +80,7 @@ export class OutboxDispatcher {
     this.outbox = options.outbox;
     this.mailer = options.mailer;
     this.clock = options.clock;
+    this.keyring = options.keyring;
     this.logger = options.logger ?? silentLogger;
     this.wake = options.wake;
     this.batchSize = options.batchSize ?? 10;
@@ -192,9 +197,25 @@ export class OutboxDispatcher {
       this.emit({ kind: 'dropped', messageId: message.id });
       return 'dropped';
     }
+    const code = this.keyring.open(message.sealedCode);
+    if (code === null) {
+      // Sealed under a key this instance does not hold (the secret rotated
+      // twice within the code's minute, or instances disagree on it).
+      await this.outbox.drop(
+        message.id,
+        now,
+        'code sealed under a key this instance does not hold',
+      );
+      this.logger.error(
+        { messageId: message.id, userId: message.userId },
+        'activation email dropped: its code cannot be opened with SIGNUP_SECRET',
+      );
+      this.emit({ kind: 'dropped', messageId: message.id });
+      return 'dropped';
+    }
     const started = performance.now();
     try {
-      await this.mailer.send(message);
+      await this.mailer.send({ to: message.to, code, codeExpiresAt: message.codeExpiresAt });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       const delayMs = backoffDelayMs(message.attempts + 1, this.backoff);

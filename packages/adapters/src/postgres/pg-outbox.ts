@@ -39,7 +39,7 @@ export class PgOutbox implements Outbox {
       `UPDATE outbox SET leased_until = $3
         WHERE id IN (
           SELECT id FROM outbox
-           WHERE sent_at IS NULL AND dropped_at IS NULL AND code IS NOT NULL
+           WHERE sent_at IS NULL AND dropped_at IS NULL AND sealed_code IS NOT NULL
              AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
              AND ($4::uuid IS NULL OR user_id = $4::uuid)
            ORDER BY due_at
@@ -58,7 +58,7 @@ export class PgOutbox implements Outbox {
     if (!isUuid(id)) return;
     await this.sql.query(
       `UPDATE outbox
-          SET sent_at = $2, dropped_at = NULL, code = NULL, leased_until = NULL, attempts = attempts + 1
+          SET sent_at = $2, dropped_at = NULL, sealed_code = NULL, leased_until = NULL, attempts = attempts + 1
         WHERE id = $1 AND sent_at IS NULL`,
       [id, now],
     );
@@ -77,7 +77,7 @@ export class PgOutbox implements Outbox {
   async drop(id: string, now: Date, reason: string): Promise<void> {
     if (!isUuid(id)) return;
     await this.sql.query(
-      `UPDATE outbox SET dropped_at = $2, code = NULL, leased_until = NULL, last_error = $3
+      `UPDATE outbox SET dropped_at = $2, sealed_code = NULL, leased_until = NULL, last_error = $3
         WHERE id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
       [id, now, clip(reason)],
     );

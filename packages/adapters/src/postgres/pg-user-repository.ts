@@ -1,39 +1,32 @@
-import {
-  EmailTakenError,
-  type CodeReissue,
-  type ListUsersQuery,
-  type OutgoingActivation,
-  type User,
-  type UserRepository,
+import type {
+  AccountChange,
+  ListUsersQuery,
+  Mailbox,
+  OutgoingActivation,
+  User,
+  UserRepository,
 } from '@signup/domain';
 import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
 import { OUTBOX_CHANNEL } from './pg-outbox.js';
-import { isUuid, toUser, USER_COLUMNS } from './rows.js';
+import { isUuid, MAILBOX_COLUMNS, toMailbox, toUser, USER_COLUMNS } from './rows.js';
 
 const SELECT_USER = `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN activation_codes c ON c.user_id = u.id`;
 
-function isEmailTaken(error: unknown): boolean {
-  const e = error as { code?: unknown; constraint?: unknown };
-  return e.code === '23505' && e.constraint === 'users_email_key';
+/** Thrown inside a commit's transaction when a version guard misses: rolls everything back. */
+class LostRace extends Error {}
+
+async function guarded(tx: SqlExecutor, text: string, params: readonly unknown[]): Promise<void> {
+  const { rowCount } = await tx.query(text, params);
+  if (rowCount === 0) throw new LostRace();
 }
 
-/** Inserts the message of `activation` and wakes the dispatchers when the transaction commits. */
-async function queueMessage(
-  tx: SqlExecutor,
-  userId: string,
-  to: string,
-  activation: OutgoingActivation,
-): Promise<void> {
-  const { code } = activation;
-  await tx.query(
-    `INSERT INTO outbox (id, user_id, recipient, code, code_expires_at, created_at, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-    [activation.messageId, userId, to, activation.plainCode, code.expiresAt, code.issuedAt],
-  );
-  await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
-}
-
-/** Accounts, codes and their messages in PostgreSQL (or PGlite); every race settled by the database. */
+/**
+ * Accounts, codes, mailboxes and their messages in PostgreSQL (or PGlite).
+ * Every write is `commit`: one transaction whose only rule is the version
+ * compare-and-swap (`WHERE version = $n`, or an insert that must not
+ * conflict). Row locks make concurrent writers of one row wait and then see
+ * the winner's version, so exactly one of them lands.
+ */
 export class PgUserRepository implements UserRepository {
   constructor(private readonly sql: SqlClient) {}
 
@@ -48,133 +41,43 @@ export class PgUserRepository implements UserRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async create(user: User, activation: OutgoingActivation): Promise<void> {
-    const code = activation.code.toPrimitives();
+  async findMailbox(key: string): Promise<Mailbox | null> {
+    const { rows } = await this.sql.query(
+      `SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE key = $1`,
+      [key],
+    );
+    return rows[0] ? toMailbox(rows[0]) : null;
+  }
+
+  async commit(change: AccountChange): Promise<boolean> {
     try {
-      // One statement, so one round trip and atomic by itself: the account,
-      // its code and its message, and the NOTIFY delivered on commit. The
-      // foreign keys are checked at the end of the statement.
-      await this.sql.query(
-        `WITH account AS (
-           INSERT INTO users (id, email, password_hash, status, created_at, activated_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
-         ), code AS (
-           INSERT INTO activation_codes (user_id, id, digest, issued_at, expires_at, attempts)
-           VALUES ($1, $7, $8, $9, $10, $11)
-         ), message AS (
-           INSERT INTO outbox (id, user_id, recipient, code, code_expires_at, created_at, due_at)
-           VALUES ($12, $1, $2, $13, $10, $9, $9)
-           RETURNING id
-         )
-         SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM message`,
-        [
-          user.id,
-          user.email,
-          user.passwordHash,
-          user.status,
-          user.createdAt,
-          user.activatedAt,
-          code.id,
-          code.digest,
-          code.issuedAt,
-          code.expiresAt,
-          code.attempts,
-          activation.messageId,
-          activation.plainCode,
-        ],
-      );
+      await this.sql.transaction(async (tx) => {
+        // Always in this order (account, outbox, mailbox), so two commits never deadlock.
+        if (change.replaces) {
+          await guarded(tx, 'DELETE FROM users WHERE id = $1 AND version = $2', [
+            change.replaces.id,
+            change.replaces.version,
+          ]);
+        }
+        if (change.user) await writeUser(tx, change.user);
+        if (change.user && change.retireUnsentMessages) {
+          const user = change.user;
+          const at = change.message?.code.issuedAt ?? user.activatedAt ?? new Date();
+          await tx.query(
+            `UPDATE outbox
+                SET dropped_at = $2, sealed_code = NULL, leased_until = NULL, last_error = $3
+              WHERE user_id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
+            [user.id, at, user.isActive ? 'account activated' : 'replaced by a newer code'],
+          );
+        }
+        if (change.user && change.message) await queueMessage(tx, change.user, change.message);
+        if (change.mailbox) await writeMailbox(tx, change.mailbox.next, change.mailbox.forgetAt);
+      });
+      return true;
     } catch (error) {
-      if (isEmailTaken(error)) throw new EmailTakenError();
+      if (error instanceof LostRace) return false;
       throw error;
     }
-  }
-
-  async reissueCode(reissue: CodeReissue): Promise<boolean> {
-    if (!isUuid(reissue.userId) || !isUuid(reissue.expectedCodeId)) return false;
-    const code = reissue.activation.code.toPrimitives();
-    return this.sql.transaction(async (tx) => {
-      // Rewrites the live code only if it is still the one the caller saw;
-      // a concurrent activation or reissue holds or removes the row first.
-      const replaced = await tx.query<{ email: string }>(
-        `UPDATE activation_codes c
-            SET id = $3, digest = $4, issued_at = $5, expires_at = $6, attempts = 0
-           FROM users u
-          WHERE c.user_id = $1 AND c.id = $2 AND u.id = c.user_id AND u.status = 'pending'
-         RETURNING u.email`,
-        [
-          reissue.userId,
-          reissue.expectedCodeId,
-          code.id,
-          code.digest,
-          code.issuedAt,
-          code.expiresAt,
-        ],
-      );
-      const email = replaced.rows[0]?.email;
-      if (email === undefined) return false;
-      if (reissue.passwordHash !== undefined) {
-        await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [
-          reissue.userId,
-          reissue.passwordHash,
-        ]);
-      }
-      await tx.query(
-        `UPDATE outbox
-            SET dropped_at = $2, code = NULL, leased_until = NULL, last_error = 'replaced by a newer code'
-          WHERE user_id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
-        [reissue.userId, code.issuedAt],
-      );
-      await queueMessage(tx, reissue.userId, email, reissue.activation);
-      return true;
-    });
-  }
-
-  async recordFailedAttempt(
-    userId: string,
-    codeId: string,
-    maxAttempts: number,
-  ): Promise<number | null> {
-    if (!isUuid(userId) || !isUuid(codeId)) return null;
-    // The row lock makes concurrent wrong codes queue up; each re-checks the limit.
-    const { rows } = await this.sql.query<{ attempts: number }>(
-      `UPDATE activation_codes SET attempts = attempts + 1
-        WHERE user_id = $1 AND id = $2 AND attempts < $3
-       RETURNING attempts`,
-      [userId, codeId, maxAttempts],
-    );
-    return rows[0]?.attempts ?? null;
-  }
-
-  async activate(
-    userId: string,
-    codeId: string,
-    maxAttempts: number,
-    now: Date,
-  ): Promise<User | null> {
-    if (!isUuid(userId) || !isUuid(codeId)) return null;
-    // One statement: consume the live code (only one caller can delete it; a
-    // concurrent reissue or wrong code is re-checked after its lock), drop the
-    // unsent message that carries it, then flip the still-pending account.
-    const { rows } = await this.sql.query(
-      `WITH code AS (
-         DELETE FROM activation_codes
-          WHERE user_id = $1 AND id = $2 AND attempts < $3 AND expires_at > $4
-         RETURNING user_id
-       ), unsent AS (
-         UPDATE outbox o
-            SET dropped_at = $4, code = NULL, leased_until = NULL, last_error = 'account activated'
-           FROM code
-          WHERE o.user_id = code.user_id AND o.sent_at IS NULL AND o.dropped_at IS NULL
-       )
-       UPDATE users u SET status = 'active', activated_at = $4
-         FROM code
-        WHERE u.id = code.user_id AND u.status = 'pending'
-       RETURNING u.id, u.email, u.password_hash, u.status, u.created_at, u.activated_at,
-                 NULL::uuid AS code_id, NULL::text AS code_digest, NULL::timestamptz AS code_issued_at,
-                 NULL::timestamptz AS code_expires_at, NULL::integer AS code_attempts`,
-      [userId, codeId, maxAttempts, now],
-    );
-    return rows[0] ? toUser(rows[0]) : null;
   }
 
   async countExpiredPending(expiredBefore: Date): Promise<number> {
@@ -204,6 +107,18 @@ export class PgUserRepository implements UserRepository {
     return rowCount;
   }
 
+  async deleteForgottenMailboxes(now: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      `DELETE FROM mailboxes
+        WHERE key IN (
+          SELECT key FROM mailboxes WHERE forget_at < $1
+           ORDER BY forget_at LIMIT $2
+           FOR UPDATE SKIP LOCKED)`,
+      [now, limit],
+    );
+    return rowCount;
+  }
+
   async list(query: ListUsersQuery): Promise<User[]> {
     const { rows } = await this.sql.query(
       `${SELECT_USER}
@@ -213,5 +128,100 @@ export class PgUserRepository implements UserRepository {
       [query.status ?? null, query.limit],
     );
     return rows.map(toUser);
+  }
+}
+
+/** Inserts a new account (version 0) or updates it at the version it was read at; then its code. */
+async function writeUser(tx: SqlExecutor, user: User): Promise<void> {
+  const u = user.toPrimitives();
+  if (u.version === 0) {
+    // Any unique conflict (the email, the id) means another writer got there first.
+    await guarded(
+      tx,
+      `INSERT INTO users (id, email, password_hash, status, created_at, activated_at, version)
+       VALUES ($1, $2, $3, $4, $5, $6, 1)
+       ON CONFLICT DO NOTHING`,
+      [u.id, u.email, u.passwordHash, u.status, u.createdAt, u.activatedAt],
+    );
+  } else {
+    await guarded(
+      tx,
+      `UPDATE users SET password_hash = $3, status = $4, activated_at = $5, version = version + 1
+        WHERE id = $1 AND version = $2`,
+      [u.id, u.version, u.passwordHash, u.status, u.activatedAt],
+    );
+  }
+  const code = u.activationCode;
+  if (code) {
+    await tx.query(
+      `INSERT INTO activation_codes (user_id, id, key_id, digest, issued_at, expires_at, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (user_id) DO UPDATE
+         SET id = EXCLUDED.id, key_id = EXCLUDED.key_id, digest = EXCLUDED.digest,
+             issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
+             attempts = EXCLUDED.attempts`,
+      [u.id, code.id, code.keyId, code.digest, code.issuedAt, code.expiresAt, code.attempts],
+    );
+  } else if (u.version !== 0) {
+    await tx.query('DELETE FROM activation_codes WHERE user_id = $1', [u.id]);
+  }
+}
+
+/** Inserts the message and wakes the dispatchers when the transaction commits. */
+async function queueMessage(
+  tx: SqlExecutor,
+  user: User,
+  activation: OutgoingActivation,
+): Promise<void> {
+  const { code } = activation;
+  await tx.query(
+    `INSERT INTO outbox (id, user_id, recipient, sealed_code, code_expires_at, created_at, due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+    [
+      activation.messageId,
+      user.id,
+      user.email,
+      activation.sealedCode,
+      code.expiresAt,
+      code.issuedAt,
+    ],
+  );
+  await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+}
+
+async function writeMailbox(tx: SqlExecutor, mailbox: Mailbox, forgetAt: Date): Promise<void> {
+  const m = mailbox.toPrimitives();
+  const values = [
+    m.key,
+    m.version,
+    m.keyId,
+    m.strikes,
+    m.lastStrikeAt,
+    m.lockouts,
+    m.lockedUntil,
+    // as ISO text: both engines read a text[] literal into timestamptz[] the same way
+    m.mailSentAt.map((d) => d.toISOString()),
+    m.passwordFailures.map((d) => d.toISOString()),
+    forgetAt,
+  ];
+  if (m.version === 0) {
+    await guarded(
+      tx,
+      `INSERT INTO mailboxes (key, version, key_id, strikes, last_strike_at, lockouts, locked_until,
+                              mail_sent_at, password_failures, forget_at)
+       VALUES ($1, $2 + 1, $3, $4, $5, $6, $7, $8::timestamptz[], $9::timestamptz[], $10)
+       ON CONFLICT DO NOTHING`,
+      values,
+    );
+  } else {
+    await guarded(
+      tx,
+      `UPDATE mailboxes
+          SET version = version + 1, key_id = $3, strikes = $4, last_strike_at = $5, lockouts = $6,
+              locked_until = $7, mail_sent_at = $8::timestamptz[], password_failures = $9::timestamptz[],
+              forget_at = $10
+        WHERE key = $1 AND version = $2`,
+      values,
+    );
   }
 }

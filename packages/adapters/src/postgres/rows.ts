@@ -1,4 +1,4 @@
-import { User, type ActivationMessage } from '@signup/domain';
+import { Mailbox, User, type ActivationMessage } from '@signup/domain';
 import { z } from 'zod';
 
 /** Rows are checked where they enter the program: a schema drift fails loudly here. */
@@ -12,7 +12,7 @@ function parse<T>(schema: z.ZodType<T>, row: unknown, what: string): T {
 
 /** The columns every user query selects (users u LEFT JOIN activation_codes c). */
 export const USER_COLUMNS = `u.id, u.email, u.password_hash, u.status, u.created_at, u.activated_at,
-  c.id AS code_id, c.digest AS code_digest, c.issued_at AS code_issued_at,
+  u.version, c.id AS code_id, c.key_id AS code_key_id, c.digest AS code_digest, c.issued_at AS code_issued_at,
   c.expires_at AS code_expires_at, c.attempts AS code_attempts`;
 
 const userRow = z.object({
@@ -22,7 +22,9 @@ const userRow = z.object({
   status: z.enum(['pending', 'active']),
   created_at: z.date(),
   activated_at: z.date().nullable(),
+  version: z.number().int().positive(),
   code_id: z.string().nullable(),
+  code_key_id: z.string().nullable(),
   code_digest: z.string().nullable(),
   code_issued_at: z.date().nullable(),
   code_expires_at: z.date().nullable(),
@@ -33,6 +35,7 @@ export function toUser(row: unknown): User {
   const r = parse(userRow, row, 'user');
   const hasCode =
     r.code_id !== null &&
+    r.code_key_id !== null &&
     r.code_digest !== null &&
     r.code_issued_at !== null &&
     r.code_expires_at !== null &&
@@ -47,23 +50,26 @@ export function toUser(row: unknown): User {
     activationCode: hasCode
       ? {
           id: r.code_id as string,
+          keyId: r.code_key_id as string,
           digest: r.code_digest as string,
           issuedAt: r.code_issued_at as Date,
           expiresAt: r.code_expires_at as Date,
           attempts: r.code_attempts as number,
         }
       : null,
+    version: r.version,
   });
 }
 
 /** The columns a claim returns. */
-export const MESSAGE_COLUMNS = 'id, user_id, recipient, code, code_expires_at, attempts, due_at';
+export const MESSAGE_COLUMNS =
+  'id, user_id, recipient, sealed_code, code_expires_at, attempts, due_at';
 
 const messageRow = z.object({
   id: z.string(),
   user_id: z.string(),
   recipient: z.string(),
-  code: z.string().regex(/^[0-9]{4}$/),
+  sealed_code: z.string().min(1),
   code_expires_at: z.date(),
   attempts: z.number().int().nonnegative(),
   due_at: z.date(),
@@ -75,11 +81,46 @@ export function toMessage(row: unknown): ActivationMessage & { dueAt: Date } {
     id: r.id,
     userId: r.user_id,
     to: r.recipient,
-    code: r.code,
+    sealedCode: r.sealed_code,
     codeExpiresAt: r.code_expires_at,
     attempts: r.attempts,
     dueAt: r.due_at,
   };
+}
+
+/** The columns a mailbox query selects. */
+export const MAILBOX_COLUMNS = `key, key_id, strikes, last_strike_at, lockouts, locked_until,
+  mail_sent_at, password_failures, version`;
+
+// Arrays of timestamptz come back as Date[] from pg; accept ISO strings too (PGlite).
+const instants = z.array(z.coerce.date());
+
+const mailboxRow = z.object({
+  key: z.string(),
+  key_id: z.string(),
+  strikes: z.number().int().nonnegative(),
+  last_strike_at: z.date().nullable(),
+  lockouts: z.number().int().nonnegative(),
+  locked_until: z.date().nullable(),
+  mail_sent_at: instants,
+  password_failures: instants,
+  version: z.number().int().positive(),
+});
+
+export function toMailbox(row: unknown): Mailbox {
+  const r = parse(mailboxRow, row, 'mailbox');
+  const byTime = (a: Date, b: Date) => a.getTime() - b.getTime();
+  return Mailbox.fromPrimitives({
+    key: r.key,
+    keyId: r.key_id,
+    strikes: r.strikes,
+    lastStrikeAt: r.last_strike_at,
+    lockouts: r.lockouts,
+    lockedUntil: r.locked_until,
+    mailSentAt: r.mail_sent_at.sort(byTime),
+    passwordFailures: r.password_failures.sort(byTime),
+    version: r.version,
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
