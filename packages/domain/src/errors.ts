@@ -26,53 +26,60 @@ export class EmailTakenError extends DomainError {
   }
 }
 
-export class ResendTooSoonError extends DomainError {
-  readonly code = 'resend_too_soon';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`A code was issued moments ago; try again in ${retryAfterSeconds} s.`);
+/** A refusal that ends by itself: the caller may try again after `retryAfterSeconds`. */
+export abstract class RetryLaterError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
   }
-  override toJSON() {
+  override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), retryAfterSeconds: this.retryAfterSeconds };
   }
 }
 
-export class ActivationLockedError extends DomainError {
-  readonly code = 'activation_locked';
-  constructor(
-    readonly retryAfterSeconds: number,
-    readonly lockedUntil: Date,
-  ) {
-    super(`Too many wrong codes for this address: no new code until ${lockedUntil.toISOString()}.`);
-  }
-  override toJSON() {
-    return {
-      ...super.toJSON(),
-      retryAfterSeconds: this.retryAfterSeconds,
-      lockedUntil: this.lockedUntil.toISOString(),
-    };
+export class ResendTooSoonError extends RetryLaterError {
+  readonly code = 'resend_too_soon';
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds, `A code was issued moments ago; try again in ${retryAfterSeconds} s.`);
   }
 }
 
-export class MailQuotaExceededError extends DomainError {
-  readonly code = 'mail_quota_exceeded';
-  constructor(readonly retryAfterSeconds: number) {
+export class ActivationLockedError extends RetryLaterError {
+  readonly code = 'activation_locked';
+  constructor(
+    retryAfterSeconds: number,
+    readonly lockedUntil: Date,
+  ) {
     super(
-      `This mailbox has had its activation emails for today; try again in ${retryAfterSeconds} s.`,
+      retryAfterSeconds,
+      `Too many wrong codes for this address: no new code until ${lockedUntil.toISOString()}.`,
     );
   }
   override toJSON() {
-    return { ...super.toJSON(), retryAfterSeconds: this.retryAfterSeconds };
+    return { ...super.toJSON(), lockedUntil: this.lockedUntil.toISOString() };
+  }
+}
+
+export class MailQuotaExceededError extends RetryLaterError {
+  readonly code = 'mail_quota_exceeded';
+  constructor(retryAfterSeconds: number) {
+    super(
+      retryAfterSeconds,
+      `This mailbox has had its activation emails for today; try again in ${retryAfterSeconds} s.`,
+    );
   }
 }
 
 /** Too many wrong passwords for one address, from any mix of IPs (also for unknown addresses). */
-export class PasswordAttemptsExceededError extends DomainError {
+export class PasswordAttemptsExceededError extends RetryLaterError {
   readonly code = 'rate_limited';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many wrong passwords for this address; try again in ${retryAfterSeconds} s.`);
-  }
-  override toJSON() {
-    return { ...super.toJSON(), retryAfterSeconds: this.retryAfterSeconds };
+  constructor(retryAfterSeconds: number) {
+    super(
+      retryAfterSeconds,
+      `Too many wrong passwords for this address; try again in ${retryAfterSeconds} s.`,
+    );
   }
 }
 

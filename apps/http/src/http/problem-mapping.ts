@@ -1,4 +1,4 @@
-import { assertNever, type Refusal } from '@signup/domain';
+import { assertNever, type Refusal, type RetryLaterError } from '@signup/domain';
 import { BASIC_CHALLENGE } from './basic-auth.js';
 import { problem, type Problem } from './problem.js';
 
@@ -24,6 +24,19 @@ export const INVALID_CREDENTIALS: ProblemResponse = Object.freeze({
 
 const plain = (body: Problem): ProblemResponse => ({ body, headers: {} });
 
+/** 429 for a refusal that ends by itself, with its Retry-After. */
+const retryLater = (
+  refusal: Extract<Refusal, RetryLaterError>,
+  title: string,
+  extensions: Pick<Problem, 'lockedUntil'> = {},
+): ProblemResponse =>
+  plain(
+    problem(refusal.code, 429, title, refusal.message, {
+      retryAfterSeconds: refusal.retryAfterSeconds,
+      ...extensions,
+    }),
+  );
+
 /**
  * Domain refusal -> HTTP answer: the only place where refusals meet status
  * codes. Exhaustive: a new refusal in the domain fails to compile here.
@@ -44,36 +57,15 @@ export function problemForRefusal(refusal: Refusal): ProblemResponse {
     case 'already_active':
       return plain(problem('already_active', 409, 'Account already active', refusal.message));
     case 'resend_too_soon':
-      return plain(
-        problem('resend_too_soon', 429, 'Too soon for a new code', refusal.message, {
-          retryAfterSeconds: refusal.retryAfterSeconds,
-        }),
-      );
+      return retryLater(refusal, 'Too soon for a new code');
     case 'activation_locked':
-      return plain(
-        problem('activation_locked', 429, 'Address locked after wrong codes', refusal.message, {
-          retryAfterSeconds: refusal.retryAfterSeconds,
-          lockedUntil: refusal.lockedUntil.toISOString(),
-        }),
-      );
+      return retryLater(refusal, 'Address locked after wrong codes', {
+        lockedUntil: refusal.lockedUntil.toISOString(),
+      });
     case 'mail_quota_exceeded':
-      return plain(
-        problem(
-          'mail_quota_exceeded',
-          429,
-          'Mailbox has had its emails for today',
-          refusal.message,
-          {
-            retryAfterSeconds: refusal.retryAfterSeconds,
-          },
-        ),
-      );
+      return retryLater(refusal, 'Mailbox has had its emails for today');
     case 'rate_limited': // wrong passwords for this address, from any IP: the per-IP limit's answer
-      return plain(
-        problem('rate_limited', 429, 'Too many requests', refusal.message, {
-          retryAfterSeconds: refusal.retryAfterSeconds,
-        }),
-      );
+      return retryLater(refusal, 'Too many requests');
     case 'activation_code_invalid':
       return plain(
         problem('activation_code_invalid', 400, 'Wrong activation code', refusal.message, {
