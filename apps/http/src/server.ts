@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DependencyContainer } from 'tsyringe';
 import { createApp } from './app.js';
 import { closeContainer } from './container.js';
+import { answerClientErrors, MAX_HEADER_BYTES } from './http/client-error.js';
 import { TOKENS } from './tokens.js';
 
 export interface RunningServer {
@@ -50,7 +51,9 @@ export async function startServer(container: DependencyContainer): Promise<Runni
   const lifecycle = container.resolve(TOKENS.Lifecycle);
   const dispatcher = container.resolve(TOKENS.Dispatcher);
 
-  const server = createServer(createApp(container));
+  // Stated, not inherited from node's default (or a --max-http-header-size flag).
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, createApp(container));
+  answerClientErrors(server, logger);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   const address = await listen(server, config.port, config.host);

@@ -105,7 +105,8 @@ const parseJson = (text: string): Record<string, unknown> | undefined => {
 /**
  * Starts `node apps/http/dist/main.js` (or `entry`) as a process group of its
  * own, with exactly `env` over `NODE_ENV=production`, `HOST=127.0.0.1` and
- * `baseEnv` (default: PATH only; undefined values are left out), on
+ * `baseEnv` (default: PATH only; undefined values are left out), plus
+ * `MAIL_TRANSPORT=console` when neither sets SMTP_URL or MAIL_TRANSPORT, on
  * `env.PORT` or a free port. Captures every output line (RELIABILITY_LOG_DIR=<dir> also keeps them
  * in <dir>/<name>.log) and resolves once it is started (see `waitFor`);
  * rejects with the output if it exits or the deadline passes first.
@@ -131,6 +132,11 @@ export async function startServer(
   };
   for (const [key, value] of Object.entries(env))
     if (value !== undefined) childEnv[key] = String(value);
+  // NODE_ENV=production refuses console mail unless it is asked for on purpose
+  // (the codes would only reach the log); a test server without SMTP_URL means
+  // it. With SMTP_URL it stays unset (both is a config error); '' leaves it unset.
+  if (!childEnv.SMTP_URL && childEnv.MAIL_TRANSPORT === undefined)
+    childEnv.MAIL_TRANSPORT = 'console';
   childEnv.PORT = String(port);
 
   const fd = options.logFile ? openSync(options.logFile, 'a') : undefined;

@@ -11,6 +11,13 @@ export const httpProblems = {
     problem('bad_request', 400, 'Bad request', 'The request body could not be read.'),
   payloadTooLarge: (): Problem =>
     problem('payload_too_large', 413, 'Payload too large', 'The request body exceeds 16 KiB.'),
+  headersTooLarge: (): Problem =>
+    problem(
+      'headers_too_large',
+      431,
+      'Request header fields too large',
+      'The request headers exceed 16 KiB.',
+    ),
   unsupportedMediaType: (): Problem =>
     problem(
       'unsupported_media_type',

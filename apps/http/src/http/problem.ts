@@ -17,6 +17,7 @@ export const PROBLEM_CODES = [
   'not_found',
   'method_not_allowed',
   'payload_too_large',
+  'headers_too_large',
   'unsupported_media_type',
   'rate_limited',
   'service_unavailable',

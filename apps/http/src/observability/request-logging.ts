@@ -11,6 +11,37 @@ import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id.js';
  */
 const pathForLog = (url: string | undefined = '') => url.split('?', 1)[0];
 
+/**
+ * The request headers a log line may carry: what helps to trace a request
+ * and carries no credential. Everything else (Authorization, Cookie,
+ * Proxy-Authorization, and any header not named here, whose content is
+ * unknown) stays out of the logs.
+ */
+export const LOGGED_REQUEST_HEADERS = [
+  'host',
+  'user-agent',
+  'accept',
+  'content-type',
+  'content-length',
+  'origin',
+  'referer',
+  'x-request-id',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+] as const;
+
+/** The allowlisted headers; the Referer without its query or fragment (as the request path). */
+function headersForLog(headers: Record<string, unknown>): Record<string, unknown> {
+  const logged: Record<string, unknown> = {};
+  for (const name of LOGGED_REQUEST_HEADERS) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    logged[name] =
+      name === 'referer' && typeof value === 'string' ? value.split(/[?#]/, 1)[0] : value;
+  }
+  return logged;
+}
+
 interface SerializedRequest {
   id: unknown;
   method: string;
@@ -25,7 +56,7 @@ const requestForLog = (req: SerializedRequest) => ({
   id: req.id,
   method: req.method,
   url: pathForLog(req.url),
-  headers: req.headers,
+  headers: headersForLog(req.headers),
   remoteAddress: req.remoteAddress,
   remotePort: req.remotePort,
 });
@@ -35,10 +66,11 @@ const messageFor = (req: { method?: string; url?: string }, res: { statusCode: n
 
 /**
  * One JSON log line per request, carrying the request id that is also sent
- * back in X-Request-Id. Bodies are never logged; the Authorization and Cookie
- * headers are redacted by the root logger (see logger.ts). The response is
- * logged as its status only: its headers are the same helmet set on every
- * line (about 1.5 KiB each) and say nothing the status does not.
+ * back in X-Request-Id. Bodies are never logged; request headers only from
+ * LOGGED_REQUEST_HEADERS (the root logger's redaction, see logger.ts, is a
+ * second guard). The response is logged as its status only: its headers are
+ * the same helmet set on every line (about 1.5 KiB each) and say nothing the
+ * status does not.
  */
 export function requestLogging(logger: Logger): RequestHandler {
   if (!logger.isLevelEnabled('info')) return errorsOnly(logger);
