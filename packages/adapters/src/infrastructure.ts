@@ -126,6 +126,10 @@ export async function openInfrastructure(
         logger: dispatcher.logger ?? logger,
         wake: (listener) => outbox.onMessageQueued(listener),
         leaseSeconds,
+        // Sent and dropped messages are deleted after 7 days, by the dispatcher.
+        retention: {
+          deleteSettledBefore: (before, limit) => outbox.deleteSettledBefore(before, limit),
+        },
       }),
     async close() {
       await mailer.close().catch(() => undefined);

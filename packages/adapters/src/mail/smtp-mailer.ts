@@ -8,6 +8,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Mailer, SmtpStatus } from './mailer.js';
+import { maskEmailsIn } from './mask-email.js';
 import { renderActivationEmail } from './render-activation-email.js';
 
 export interface SmtpTimeouts {
@@ -72,7 +73,7 @@ export class SmtpMailer implements Mailer {
     );
     // A pooled connection failing while idle must not crash the process.
     this.transport.on('error', (error: Error) => {
-      this.logger.warn({ err: error.message }, 'SMTP connection error');
+      this.logger.warn({ err: maskEmailsIn(error.message) }, 'SMTP connection error');
     });
   }
 
@@ -82,10 +83,14 @@ export class SmtpMailer implements Mailer {
       await this.transport.sendMail(email);
     } catch (error) {
       this.probed = undefined; // the next probe asks the server again
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new InfrastructureUnavailableError('smtp', `SMTP send failed: ${detail}`, {
-        cause: error,
-      });
+      // The server's text often quotes the recipient: masked, and the raw
+      // error is not kept as the cause (a logged stack would carry it).
+      const detail = maskEmailsIn(error instanceof Error ? error.message : String(error));
+      const code = (error as { code?: unknown } | null)?.code;
+      throw new InfrastructureUnavailableError(
+        'smtp',
+        `SMTP send failed: ${detail}${typeof code === 'string' ? ` (${code})` : ''}`,
+      );
     }
   }
 
@@ -119,7 +124,7 @@ export class SmtpMailer implements Mailer {
     const verified = this.transport.verify().then(
       (): SmtpStatus => 'up',
       (error: unknown): SmtpStatus => {
-        this.logger.debug({ err: (error as Error).message }, 'SMTP probe failed');
+        this.logger.debug({ err: maskEmailsIn((error as Error).message) }, 'SMTP probe failed');
         return 'down';
       },
     );

@@ -7,6 +7,7 @@ import type {
   Outbox,
 } from '@signup/domain';
 import { silentLogger, type Logger } from '../logger.js';
+import { maskEmailsIn } from '../mail/mask-email.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 
 export type DispatchEvent = {
@@ -39,7 +40,30 @@ export interface OutboxDispatcherOptions {
    * well inside the lease: a message recorded late is still sent once.
    */
   markSentRetryMs?: readonly number[];
+  /** Deletes settled messages once old enough; without it none is deleted. */
+  retention?: OutboxRetention;
 }
+
+/**
+ * Sent and dropped messages are deleted once `keepMs` old: at start and every
+ * `everyMs`, in batches of `batchSize` (each one short statement), at most
+ * `maxBatches` per round; what is left goes in the next round.
+ */
+export interface OutboxRetention {
+  /** Deletes up to `limit` messages sent or dropped before `before`; resolves with how many. */
+  deleteSettledBefore(before: Date, limit: number): Promise<number>;
+  /** Default 7 days. */
+  keepMs?: number;
+  /** Default 10 minutes. */
+  everyMs?: number;
+  /** Default 1000. */
+  batchSize?: number;
+  /** Default 10. */
+  maxBatches?: number;
+}
+
+/** Sent and dropped messages are kept this long, then deleted. */
+export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface DeliveryCounts {
   sent: number;
@@ -69,12 +93,15 @@ export class OutboxDispatcher {
   private readonly backoff: BackoffPolicy;
   private readonly markSentRetryMs: readonly number[];
   private readonly listeners = new Set<(event: DispatchEvent) => void>();
+  private readonly retention: Required<OutboxRetention> | undefined;
 
   private started = false;
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private deleting: Promise<number> | undefined;
 
   constructor(options: OutboxDispatcherOptions) {
     this.outbox = options.outbox;
@@ -88,6 +115,13 @@ export class OutboxDispatcher {
     this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
     this.backoff = options.backoff ?? { baseMs: 500, maxMs: 60_000 };
     this.markSentRetryMs = options.markSentRetryMs ?? [250, 500, 1000, 2000, 4000];
+    this.retention = options.retention && {
+      keepMs: OUTBOX_RETENTION_MS,
+      everyMs: 10 * 60 * 1000,
+      batchSize: 1000,
+      maxBatches: 10,
+      ...options.retention,
+    };
   }
 
   /** Starts delivering in the background: at once, on every wake-up, and every poll interval. */
@@ -98,6 +132,11 @@ export class OutboxDispatcher {
     this.timer = setInterval(() => this.kick(), this.pollIntervalMs);
     this.timer.unref();
     this.kick();
+    if (this.retention) {
+      this.retentionTimer = setInterval(() => void this.deleteSettled(), this.retention.everyMs);
+      this.retentionTimer.unref();
+      void this.deleteSettled();
+    }
   }
 
   /** Stops claiming, then waits up to `drainMs` for the sends in flight to settle. */
@@ -105,10 +144,11 @@ export class OutboxDispatcher {
     this.started = false;
     this.again = false;
     clearInterval(this.timer);
+    clearInterval(this.retentionTimer);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    const running = this.running;
-    if (!running) return;
+    const running = Promise.all([this.running, this.deleting]);
+    if (!this.running && !this.deleting) return;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, drainMs);
@@ -131,6 +171,42 @@ export class OutboxDispatcher {
     const until = options.until ?? Infinity;
     await this.pass(counts, () => performance.now() < until, scope);
     return counts;
+  }
+
+  /**
+   * One retention round: deletes the messages sent or dropped more than
+   * `keepMs` ago, batch after batch (at most `maxBatches`). Resolves with how
+   * many; 0 without retention. A failure is logged, never thrown.
+   */
+  deleteSettled(): Promise<number> {
+    const retention = this.retention;
+    if (!retention) return Promise.resolve(0);
+    this.deleting ??= (async () => {
+      let deleted = 0;
+      try {
+        const before = new Date(this.clock.now().getTime() - retention.keepMs);
+        for (let batch = 0; batch < retention.maxBatches; batch += 1) {
+          const count = await retention.deleteSettledBefore(before, retention.batchSize);
+          deleted += count;
+          if (count < retention.batchSize) break;
+        }
+        if (deleted > 0) {
+          this.logger.info(
+            { deleted, before: before.toISOString() },
+            'outbox: deleted sent and dropped messages past their retention',
+          );
+        }
+      } catch (error) {
+        this.logger.warn(
+          { deleted, err: (error as Error).message },
+          'outbox retention round failed; the next round tries again',
+        );
+      }
+      return deleted;
+    })().finally(() => {
+      this.deleting = undefined;
+    });
+    return this.deleting;
   }
 
   onEvent(listener: (event: DispatchEvent) => void): () => void {
@@ -217,7 +293,8 @@ export class OutboxDispatcher {
     try {
       await this.mailer.send({ to: message.to, code, codeExpiresAt: message.codeExpiresAt });
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      // Logged and stored for operators, with any address in it masked.
+      const detail = maskEmailsIn(error instanceof Error ? error.message : String(error));
       const delayMs = backoffDelayMs(message.attempts + 1, this.backoff);
       await this.outbox.reschedule(
         message.id,

@@ -83,6 +83,24 @@ export class PgOutbox implements Outbox {
     );
   }
 
+  /**
+   * Deletes up to `limit` messages sent or dropped before `before` (the
+   * dispatcher's retention, see OutboxRetention): one short statement that
+   * skips rows another deleter holds. Resolves with how many it deleted.
+   */
+  async deleteSettledBefore(before: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox
+          WHERE (sent_at IS NOT NULL OR dropped_at IS NOT NULL)
+            AND COALESCE(sent_at, dropped_at) < $1
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
+    return rowCount;
+  }
+
   async stats(now: Date): Promise<OutboxStats> {
     const { rows } = await this.sql.query<{ pending: number; oldest: Date | null }>(
       `SELECT count(*)::integer AS pending, min(created_at) AS oldest
