@@ -1,5 +1,5 @@
 import { InfrastructureUnavailableError, type SignupService } from '@signup/domain';
-import { FakeClock } from '@signup/domain/testing';
+import { FakeClock, TEST_SECRET } from '@signup/domain/testing';
 import type { InjectionToken } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
@@ -49,6 +49,7 @@ describe('buildContainer: the composition root', () => {
     const config = loadConfig({
       ...TEST_ENV,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
+      SIGNUP_SECRET: TEST_SECRET,
     });
     await expect(buildContainer(config, { logger, connectRetryMs: 1200 })).rejects.toBeInstanceOf(
       InfrastructureUnavailableError,

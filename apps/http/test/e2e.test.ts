@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SECRET } from '@signup/domain/testing';
 import { ENGINES, startServer, startSmtpSink, type SmtpSink } from '@signup/testkit';
-import { basic, uniqueEmail } from './support/harness.js';
+import { basic, databaseEnv, uniqueEmail } from './support/harness.js';
 
 const BASE_ENV = {
   HOST: '127.0.0.1',
@@ -29,7 +30,7 @@ describe('the built server process', () => {
       async () => {
         const database = await engine.open();
         const server = await startServer(
-          { ...BASE_ENV, ...database.env, SMTP_URL: smtp.url },
+          { ...BASE_ENV, ...databaseEnv(database), SMTP_URL: smtp.url },
           { waitFor: 'nothing' },
         );
         try {
@@ -76,6 +77,7 @@ describe('the built server process', () => {
           expect(logs).toContain('"requestId":"e2e-register"');
           expect(logs).not.toContain(password);
           expect(logs).not.toContain(`is ${code}.`);
+          if (database.env.DATABASE_URL) expect(logs).not.toContain(TEST_SECRET);
           expect(logs).toMatch(/"msg":"stopped"/);
         } finally {
           server.child.kill('SIGKILL');

@@ -1,6 +1,6 @@
 import type { Infrastructure, OutboxDispatcher as Dispatcher } from '@signup/adapters';
 import type { CodeGenerator, Outbox } from '@signup/domain';
-import { FakeClock } from '@signup/domain/testing';
+import { FakeClock, TEST_SECRET } from '@signup/domain/testing';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import request from 'supertest';
@@ -18,6 +18,17 @@ export const TEST_ENV = {
   RATE_LIMIT_PER_MINUTE: '0',
   LOG_LEVEL: 'silent',
 } as const;
+
+/**
+ * The variables that point the app at `database`. PostgreSQL (DATABASE_URL)
+ * requires SIGNUP_SECRET; the embedded database generates one into DATA_DIR
+ * when it is unset, so PGlite runs keep exercising that path.
+ */
+export function databaseEnv(database: Pick<EngineDatabase, 'env'>): Record<string, string> {
+  return database.env.DATABASE_URL
+    ? { SIGNUP_SECRET: TEST_SECRET, ...database.env }
+    : { ...database.env };
+}
 
 export interface Harness {
   readonly app: Express;
@@ -116,12 +127,14 @@ function wrap(
 export async function startHarness(
   engine: Engine,
   env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
 ): Promise<Harness> {
   const database: EngineDatabase = await engine.open();
-  const baseEnv = { ...TEST_ENV, ...database.env, ...env };
+  const baseEnv = { ...TEST_ENV, ...databaseEnv(database), ...env };
   const config = loadConfig(baseEnv);
   const clock = new FakeClock(new Date());
-  const { container, mailer } = await assemble(config, clock, {});
+  // `logger` (e.g. a capture) goes to the infrastructure too: the database, the dispatcher.
+  const { container, mailer } = await assemble(config, clock, options);
   return wrap(container, config, clock, mailer, baseEnv, {
     async close() {
       await closeContainer(container);
