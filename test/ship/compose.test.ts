@@ -20,7 +20,7 @@ function composeCommand(): string[] | null {
 interface ComposeService {
   image?: string;
   build?: { target?: string };
-  ports?: (string | { published?: string | number; target?: number })[];
+  ports?: Port[];
   environment?: Record<string, string>;
   healthcheck?: { test?: string[] | string };
   depends_on?: Record<string, { condition?: string }>;
@@ -51,10 +51,18 @@ function config(...files: string[]): ComposeFile {
   return parse(out) as ComposeFile;
 }
 
+type Port = string | { host_ip?: string; published?: string | number; target?: number };
+
+/** `host_ip:published` of each port ('0.0.0.0' when no address is given), short or long syntax. */
+const bindings = (ports: readonly Port[] | undefined) =>
+  (ports ?? []).map((p) => {
+    if (typeof p !== 'string') return `${p.host_ip ?? '0.0.0.0'}:${String(p.published ?? '')}`;
+    const parts = p.split(':');
+    return parts.length === 3 ? `${parts[0]}:${parts[1]}` : `0.0.0.0:${parts[0]}`;
+  });
+
 const publishedPorts = (service: ComposeService | undefined) =>
-  (service?.ports ?? []).map((p) =>
-    typeof p === 'string' ? p.split(':')[0] : String(p.published ?? ''),
-  );
+  bindings(service?.ports).map((b) => b.split(':')[1]);
 
 describeCompose('docker-compose.yml (production image alone)', () => {
   const file = config('docker-compose.yml');
@@ -80,8 +88,24 @@ describeCompose('docker-compose.yml (production image alone)', () => {
     expect(Object.keys(file.volumes ?? {})).toContain('pgdata');
   });
 
-  it('exposes Mailpit SMTP 1025 and web UI 8025', () => {
-    expect(publishedPorts(file.services.mailpit).sort()).toEqual(['1025', '8025']);
+  it('publishes Mailpit SMTP 1025 and web UI 8025, and PostgreSQL 5432, on 127.0.0.1 only', () => {
+    expect(bindings(file.services.mailpit?.ports).sort()).toEqual([
+      '127.0.0.1:1025',
+      '127.0.0.1:8025',
+    ]);
+    expect(bindings(file.services.postgres?.ports)).toEqual(['127.0.0.1:5432']);
+  });
+});
+
+describe('docker-compose.yml as written (no compose needed)', () => {
+  const file = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as ComposeFile;
+
+  it('publishes Mailpit and PostgreSQL on 127.0.0.1, never on every interface', () => {
+    expect(bindings(file.services.mailpit?.ports).sort()).toEqual([
+      '127.0.0.1:1025',
+      '127.0.0.1:8025',
+    ]);
+    expect(bindings(file.services.postgres?.ports)).toEqual(['127.0.0.1:5432']);
   });
 });
 
