@@ -10,15 +10,19 @@ with that code and your credentials (HTTP Basic Auth) within 60 seconds (ACTIVAT
   \`errors: [{ path, message }]\`. \`type\` is a non-resolvable tag URI, \`tag:signup,2026:problem:<code>\`.
 - Every response carries \`X-Request-Id\`: yours if it matches \`^[A-Za-z0-9._-]{1,128}$\`, otherwise a
   generated UUID. The server's log lines for the request carry the same id.
-- Bodies over 16 KiB: 413 \`payload_too_large\`. A POST body that is not \`application/json\`:
+- Request headers over 16 KiB: 431 \`headers_too_large\` (with a fresh \`X-Request-Id\`; the
+  connection is closed). Bodies over 16 KiB: 413 \`payload_too_large\`. A POST body that is not
+  \`application/json\`:
   415 \`unsupported_media_type\`. Malformed JSON: 400 \`malformed_json\`. Well-formed JSON of the wrong
   shape (an array, \`null\`, a string, wrong member types) or values breaking the rules:
   422 \`validation_failed\`. Unknown members are ignored.
 - Unknown path: 404 \`not_found\`. Known path, wrong method: 405 \`method_not_allowed\` with \`Allow\`;
   \`OPTIONS\` answers 204 with \`Allow\`.
-- The POST endpoints together accept RATE_LIMIT_PER_MINUTE requests per client IP per fixed
-  one-minute window (shared by all instances on PostgreSQL): beyond, 429 \`rate_limited\` with
-  \`Retry-After\`. \`0\` turns the limit off.
+- The POST endpoints together accept RATE_LIMIT_PER_MINUTE requests per client (an IPv4 address,
+  an IPv6 /64) as a token bucket: a burst of up to that many, then one more every 60/N seconds
+  (shared by all instances on PostgreSQL). Beyond, 429 \`rate_limited\` with \`Retry-After\`, the
+  seconds until the next request is allowed. \`0\` turns the limit off. The limiter's store
+  unreachable: 503 \`service_unavailable\` (it fails closed).
 - Database unreachable: 503 \`service_unavailable\` with \`Retry-After\`. Anything unexpected:
   500 \`internal_error\`, never with a stack trace.
 - API responses are sent with \`Cache-Control: no-store\`.
