@@ -4,6 +4,7 @@ import {
   createInMemoryStore,
   FakeClock,
   RecordingMailer,
+  testKeyring,
 } from '@signup/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '../src/outbox/backoff.js';
@@ -29,13 +30,19 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
   async function setup(mailer: ActivationMailer = new RecordingMailer()) {
     const store = createInMemoryStore();
     const clock = new FakeClock();
-    const dispatcher = new OutboxDispatcher({ outbox: store.outbox, mailer, clock, batchSize: 3 });
+    const dispatcher = new OutboxDispatcher({
+      outbox: store.outbox,
+      mailer,
+      clock,
+      keyring: testKeyring,
+      batchSize: 3,
+    });
     const events: DispatchEvent[] = [];
     dispatcher.onEvent((e) => events.push(e));
     const registered = [];
     for (let i = 0; i < 7; i += 1) {
       const r = aRegistration({ now: clock.now() });
-      await store.users.create(r.user, r.activation);
+      await store.users.commit({ user: r.user, message: r.activation });
       registered.push(r);
     }
     return { store, clock, dispatcher, events, registered };
@@ -132,10 +139,11 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
       outbox,
       mailer,
       clock,
+      keyring: testKeyring,
       markSentRetryMs: [1, 1, 1, 1],
     });
     const r = aRegistration({ now: clock.now() });
-    await store.users.create(r.user, r.activation);
+    await store.users.commit({ user: r.user, message: r.activation });
     expect(await dispatcher.deliverDue()).toEqual({ sent: 1, retried: 0, dropped: 0 });
     clock.advanceSeconds(120); // long past the lease: recorded, so never claimed again
     expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 0 });
@@ -150,11 +158,12 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
       outbox,
       mailer,
       clock,
+      keyring: testKeyring,
       leaseSeconds: 10,
       markSentRetryMs: [1],
     });
     const r = aRegistration({ now: clock.now() });
-    await store.users.create(r.user, r.activation);
+    await store.users.commit({ user: r.user, message: r.activation });
     await expect(dispatcher.deliverDue()).rejects.toThrow('connection terminated');
     expect(await dispatcher.deliverDue()).toEqual({ sent: 0, retried: 0, dropped: 0 }); // leased
     clock.advanceSeconds(11); // the lease is over, the code (60 s) still valid
@@ -171,6 +180,7 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
       outbox: store.outbox,
       mailer,
       clock,
+      keyring: testKeyring,
       pollIntervalMs: 60_000,
       wake: (listener) => {
         signal = listener;
@@ -183,7 +193,7 @@ describe('OutboxDispatcher (in-memory outbox)', () => {
     dispatcher.start();
     await new Promise((resolve) => setImmediate(resolve));
     const r = aRegistration({ now: clock.now() });
-    await store.users.create(r.user, r.activation);
+    await store.users.commit({ user: r.user, message: r.activation });
     signal?.();
     await sent;
     expect(mailer.sent).toHaveLength(1);

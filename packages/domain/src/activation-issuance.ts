@@ -92,13 +92,17 @@ export const LOST_RACE = Symbol('lost race');
 /**
  * Runs `attempt` until it settles. Each try reads, decides on the aggregates
  * and commits once; a commit that lost a race (another writer changed the
- * account or the mailbox meanwhile) makes the next try see that write. Under
- * 20 concurrent writers on one account, at most 20 tries are needed.
+ * account or the mailbox meanwhile) makes the next try see that write. A
+ * request writes a mailbox up to three times (reserve a password try, strike,
+ * give the try back), so under a burst on one mailbox the losers back off for
+ * a random, growing moment (at most 50 ms) instead of retrying in lockstep.
  */
 export async function untilCommitted<T>(attempt: () => Promise<T | typeof LOST_RACE>): Promise<T> {
   for (let tries = 0; tries < MAX_TRIES; tries += 1) {
     const result = await attempt();
     if (result !== LOST_RACE) return result;
+    const backoffMs = Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** tries);
+    await new Promise((resolve) => setTimeout(resolve, backoffMs));
   }
   throw new InfrastructureUnavailableError(
     'database',
@@ -107,3 +111,4 @@ export async function untilCommitted<T>(attempt: () => Promise<T | typeof LOST_R
 }
 
 const MAX_TRIES = 64;
+const MAX_BACKOFF_MS = 50;

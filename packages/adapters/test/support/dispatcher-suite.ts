@@ -1,5 +1,5 @@
 import { systemClock } from '@signup/domain';
-import { FakeClock } from '@signup/domain/testing';
+import { FakeClock, testKeyring } from '@signup/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpMailer } from '../../src/mail/smtp-mailer.js';
 import { OutboxDispatcher } from '../../src/outbox/outbox-dispatcher.js';
@@ -37,7 +37,7 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
     it('SMTP refusing, then recovering: the message is delivered exactly once', async () => {
       const clock = freshClock();
       const outbox = new PgOutbox(sql);
-      const dispatcher = new OutboxDispatcher({ outbox, mailer, clock });
+      const dispatcher = new OutboxDispatcher({ outbox, mailer, clock, keyring: testKeyring });
       const { to, userId } = await register(sql, {
         now: clock.now(),
         ttlSeconds: 60,
@@ -60,31 +60,33 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
       expect(receivedBy(to)).toHaveLength(1);
       expect(receivedBy(to)[0]?.text).toContain('Your activation code is 0042.');
       expect(await outbox.latestMessageState(userId)).toBe('sent');
-      const { rows } = await sql.query<{ code: string | null; attempts: number }>(
-        'SELECT code, attempts FROM outbox WHERE user_id = $1',
+      const { rows } = await sql.query<{ sealed_code: string | null; attempts: number }>(
+        'SELECT sealed_code, attempts FROM outbox WHERE user_id = $1',
         [userId],
       );
-      expect(rows).toEqual([{ code: null, attempts: 2 }]); // the plain code is gone once sent
+      expect(rows).toEqual([{ sealed_code: null, attempts: 2 }]); // the sealed code is erased once sent
     });
 
     it('SMTP down past the code expiry: the message is dropped, never sent late', async () => {
       const clock = freshClock();
       const outbox = new PgOutbox(sql);
       const down = new SmtpMailer({ url: `smtp://127.0.0.1:${await closedPort()}`, from: FROM });
-      const failing = new OutboxDispatcher({ outbox, mailer: down, clock });
+      const failing = new OutboxDispatcher({ outbox, mailer: down, clock, keyring: testKeyring });
       const { to, userId } = await register(sql, { now: clock.now(), ttlSeconds: 60 });
 
       expect((await failing.deliverDue()).retried).toBeGreaterThanOrEqual(1);
       clock.advanceSeconds(60); // the code expires at exactly +60 s
-      const recovered = new OutboxDispatcher({ outbox, mailer, clock });
+      const recovered = new OutboxDispatcher({ outbox, mailer, clock, keyring: testKeyring });
       expect((await recovered.deliverDue()).dropped).toBeGreaterThanOrEqual(1);
       clock.advanceSeconds(3600);
       await recovered.deliverDue();
 
       expect(receivedBy(to)).toHaveLength(0);
       expect(await outbox.latestMessageState(userId)).toBe('dropped');
-      const { rows } = await sql.query('SELECT code FROM outbox WHERE user_id = $1', [userId]);
-      expect(rows).toEqual([{ code: null }]);
+      const { rows } = await sql.query('SELECT sealed_code FROM outbox WHERE user_id = $1', [
+        userId,
+      ]);
+      expect(rows).toEqual([{ sealed_code: null }]); // erased when dropped
       await down.close();
     });
 
@@ -98,6 +100,7 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
             outbox: new PgOutbox(client),
             mailer: mailers[i]!,
             clock: systemClock,
+            keyring: testKeyring,
             wake: (listener) => new PgOutbox(client).onMessageQueued(listener),
             pollIntervalMs: 200,
           }),
@@ -134,6 +137,7 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
         outbox: new PgOutbox(sql),
         mailer,
         clock: systemClock,
+        keyring: testKeyring,
         wake: (listener) => new PgOutbox(sql).onMessageQueued(listener),
         pollIntervalMs: 5000,
       });

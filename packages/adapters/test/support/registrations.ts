@@ -8,7 +8,8 @@ export async function register(
   options: { now?: Date; ttlSeconds?: number; plain?: string } = {},
 ): Promise<{ to: string; userId: string; messageId: string }> {
   const r = aRegistration(options);
-  await new PgUserRepository(sql).create(r.user, r.activation);
+  const committed = await new PgUserRepository(sql).commit({ user: r.user, message: r.activation });
+  if (!committed) throw new Error(`registering ${r.user.email} did not commit`);
   return { to: r.user.email, userId: r.user.id, messageId: r.activation.messageId };
 }
 
