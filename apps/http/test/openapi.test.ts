@@ -80,13 +80,27 @@ describeEngines('OpenAPI document and Swagger UI', (h) => {
     const doc = await fetchDocument();
     const op = (path: string) => Object.values(doc.paths[path]!)[0]!;
     expect(Object.keys(op('/api/v1/register').responses).sort()).toEqual(
-      ['201', '400', '405', '409', '413', '415', '422', '429', '500', '503'].sort(),
+      ['201', '400', '405', '409', '413', '415', '422', '429', '431', '500', '503'].sort(),
     );
     expect(Object.keys(op('/api/v1/activate').responses).sort()).toEqual(
-      ['200', '400', '401', '405', '409', '410', '413', '415', '422', '429', '500', '503'].sort(),
+      [
+        '200',
+        '400',
+        '401',
+        '405',
+        '409',
+        '410',
+        '413',
+        '415',
+        '422',
+        '429',
+        '431',
+        '500',
+        '503',
+      ].sort(),
     );
     expect(Object.keys(op('/api/v1/activation-code').responses).sort()).toEqual(
-      ['202', '400', '401', '405', '409', '413', '415', '429', '500', '503'].sort(),
+      ['202', '400', '401', '405', '409', '413', '415', '429', '431', '500', '503'].sort(),
     );
     expect(Object.keys(op('/api/v1/health').responses)).toEqual(['200', '503']);
     expect(Object.keys(op('/readyz').responses)).toEqual(['200', '503']);

@@ -49,6 +49,7 @@ export const EXAMPLES = {
   activation_code_exhausted: refusal(new ActivationCodeExhaustedError()),
   activation_code_expired: refusal(new ActivationCodeExpiredError()),
   payload_too_large: httpProblems.payloadTooLarge(),
+  headers_too_large: httpProblems.headersTooLarge(),
   unsupported_media_type: httpProblems.unsupportedMediaType(),
   method_not_allowed: httpProblems.methodNotAllowed('GET', ['POST']),
   not_found: httpProblems.notFound(),
@@ -83,6 +84,10 @@ export const COMMON_POST_PROBLEMS: Record<string, ResponseConfig> = {
     Allow: { description: 'The methods this path supports', schema: { type: 'string' } },
   }),
   '413': problemResponse('Request body over 16 KiB', ['payload_too_large']),
+  '431': problemResponse(
+    'Request headers over 16 KiB: answered before routing, with a fresh X-Request-Id; the connection is closed',
+    ['headers_too_large'],
+  ),
   '415': problemResponse('A request body that is not application/json', ['unsupported_media_type']),
   '500': problemResponse('Unexpected failure; no stack trace is ever returned', ['internal_error']),
   '503': problemResponse('The database is unreachable', ['service_unavailable'], RETRY_AFTER),
