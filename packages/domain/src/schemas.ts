@@ -32,14 +32,57 @@ export function hasLoneSurrogate(value: string): boolean {
 export const EMAIL_PATTERN =
   /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
 
-/** Trimmed, lower-cased, at most 254 characters, a valid address. */
+/** Only printable ASCII, the form every mail server accepts. */
+const ASCII = /^[\x20-\x7E]*$/;
+
+/**
+ * An internationalized domain in its ASCII (punycode) form, as DNS and SMTP
+ * carry it: `bücher.de` -> `xn--bcher-kva.de`. The local part is left as it
+ * is; a domain that has no ASCII form leaves the address invalid.
+ */
+function asciiDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const domain = address.slice(at + 1);
+  if (ASCII.test(domain)) return address;
+  // The URL parser would strip surrounding controls and spaces: such a domain is invalid, not trimmed.
+  if ([...domain].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f)) {
+    return `${address.slice(0, at)}@`;
+  }
+  try {
+    // WHATWG URL applies IDNA (UTS #46) to a host: the same conversion browsers make.
+    return `${address.slice(0, at)}@${new URL(`http://${domain}`).hostname}`;
+  } catch {
+    return `${address.slice(0, at)}@`; // no ASCII form: invalid below
+  }
+}
+
+export const SMTPUTF8_REFUSAL =
+  'must have an ASCII local part (the part before @): a non-ASCII one needs SMTPUTF8, ' +
+  'which many mail servers do not accept, so the activation email could not be delivered';
+
+/**
+ * Trimmed, lower-cased, the domain in its ASCII form (internationalized
+ * domain names are accepted: `john@bücher.de` is stored and mailed as
+ * `john@xn--bcher-kva.de`), then at most 254 characters and a valid address.
+ * A non-ASCII local part is refused with a message that says why.
+ */
 export const emailSchema = z
   .string({ error: 'must be a string' })
   .trim()
   .toLowerCase()
   .min(1, { error: 'is required' })
-  .max(EMAIL_MAX_LENGTH, { error: `must be at most ${EMAIL_MAX_LENGTH} characters` })
-  .check(z.email({ pattern: EMAIL_PATTERN, error: 'must be a valid email address' }));
+  .refine((value) => ASCII.test(value.slice(0, Math.max(0, value.lastIndexOf('@')))), {
+    error: SMTPUTF8_REFUSAL,
+    abort: true,
+  })
+  .transform(asciiDomain)
+  .pipe(
+    z
+      .string()
+      .max(EMAIL_MAX_LENGTH, { error: `must be at most ${EMAIL_MAX_LENGTH} characters` })
+      .check(z.email({ pattern: EMAIL_PATTERN, error: 'must be a valid email address' })),
+  );
 
 /**
  * NFC-normalized, then at least 8 characters (Unicode code points) and at most

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMAIL_MAX_LENGTH, emailSchema } from '../src/index.js';
+import { EMAIL_MAX_LENGTH, emailSchema, SMTPUTF8_REFUSAL } from '../src/index.js';
 
 /** A valid address of exactly `length` characters (64-char local part, 61-char labels). */
 function emailOfLength(length: number): string {
@@ -65,5 +65,27 @@ describe('emailSchema', () => {
     expect(emailSchema.safeParse('nope').error?.issues[0]?.message).toBe(
       'must be a valid email address',
     );
+  });
+});
+
+describe('international addresses', () => {
+  it('accepts an internationalized domain and keeps its ASCII form', () => {
+    expect(emailSchema.parse('john@bücher.de')).toBe('john@xn--bcher-kva.de');
+    expect(emailSchema.parse(' JOHN@BÜCHER.DE ')).toBe('john@xn--bcher-kva.de');
+    expect(emailSchema.parse('ivan@пример.рф')).toBe('ivan@xn--e1afmkfd.xn--p1ai');
+    // the same mailbox typed either way is one account
+    expect(emailSchema.parse('john@xn--bcher-kva.de')).toBe(emailSchema.parse('john@bücher.de'));
+  });
+
+  it('refuses a non-ASCII local part and says why (SMTPUTF8)', () => {
+    const result = emailSchema.safeParse('jöhn@example.com');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toEqual([SMTPUTF8_REFUSAL]);
+    expect(SMTPUTF8_REFUSAL).toMatch(/SMTPUTF8/);
+  });
+
+  it('refuses a domain that has no ASCII form', () => {
+    expect(emailSchema.safeParse('a@bü..de').success).toBe(false);
+    expect(emailSchema.safeParse('a@bücher').success).toBe(false); // no top-level domain
   });
 });
