@@ -4,10 +4,16 @@ export * from './sql/sql-client.js';
 export * from './postgres/pg-sql-client.js';
 export * from './embedded/pglite-sql-client.js';
 export { DataDirInUseError } from './embedded/data-dir-lock.js';
-export { migrate, pendingMigrations, MigrationChecksumError } from './postgres/migrations.js';
+export {
+  migrate,
+  pendingMigrations,
+  MigrationChecksumError,
+  MigrationStatus,
+} from './postgres/migrations.js';
 export * from './postgres/pg-user-repository.js';
 export * from './postgres/pg-outbox.js';
 export * from './bcrypt/bcrypt-password-hasher.js';
+export * from './bcrypt/hashing-overloaded-error.js';
 export * from './mail/render-activation-email.js';
 export * from './mail/mailer.js';
 export * from './mail/smtp-mailer.js';

@@ -16,7 +16,7 @@ import type { Mailer } from './mail/mailer.js';
 import { SmtpMailer } from './mail/smtp-mailer.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { openKeyring } from './secret/signup-secret.js';
-import { migrate } from './postgres/migrations.js';
+import { MigrationStatus } from './postgres/migrations.js';
 import { PgOutbox } from './postgres/pg-outbox.js';
 import { createPgSqlClient } from './postgres/pg-sql-client.js';
 import { PgUserRepository } from './postgres/pg-user-repository.js';
@@ -40,6 +40,11 @@ export interface Infrastructure {
   readonly mailer: Mailer;
   /** SIGNUP_SECRET's keys: code digests, mailbox keys, sealed outbox codes. */
   readonly keyring: Keyring;
+  /**
+   * The schema as this process knows it, in memory: nothing pending once
+   * `migrate` was asked for; unknown (until `check()`) otherwise.
+   */
+  readonly migrations: MigrationStatus;
   /** null unless `rateLimitPerMinute` was asked for. Shared by all instances on PostgreSQL. */
   readonly rateLimiter: RateLimiter | null;
   /**
@@ -97,9 +102,10 @@ export async function openInfrastructure(
   const { logger } = options;
   const keyring = await openKeyring(settings.secret, settings.database);
   const sql = await openSqlClient(settings.database, logger);
+  const migrations = new MigrationStatus(sql);
   try {
     await waitForDatabase(sql, options.connectRetryMs ?? 0, logger);
-    if (options.migrate) await migrate(sql, logger);
+    if (options.migrate) await migrations.migrate(logger);
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;
@@ -113,7 +119,12 @@ export async function openInfrastructure(
     sql,
     users: new PgUserRepository(sql),
     outbox,
-    hasher: new BcryptPasswordHasher(settings.bcrypt),
+    migrations,
+    hasher: new BcryptPasswordHasher({
+      cost: settings.bcrypt.cost,
+      threads: settings.bcrypt.threads,
+      maxPending: settings.bcrypt.maxPendingHashes,
+    }),
     mailer,
     keyring,
     rateLimiter: createRateLimiter(sql, options.rateLimitPerMinute ?? 0),

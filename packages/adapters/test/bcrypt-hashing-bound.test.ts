@@ -62,9 +62,7 @@ describe('BcryptPasswordHasher: at most threads + maxPending jobs in flight', ()
     await expect(hasher.verifyDummy('x')).rejects.toBeInstanceOf(HashingOverloadedError);
     expect(await Promise.all([a, b])).toEqual([true, false]);
 
-    vi.spyOn(bcrypt, 'compare').mockImplementationOnce(() =>
-      Promise.reject(new Error('thread pool failure')),
-    );
+    vi.spyOn(bcrypt, 'compare').mockRejectedValueOnce(new Error('thread pool failure'));
     await expect(hasher.verifyDummy('y')).rejects.toThrow('thread pool failure');
     expect(hasher.jobsInFlight).toBe(0);
     // The slots are free again: exactly two are admitted once more.

@@ -37,12 +37,24 @@ export interface SecretSettings {
   readonly previous: string | undefined;
 }
 
+/** The password hasher: its work factor and how many jobs may wait for a thread. */
+export interface BcryptSettings {
+  readonly cost: number;
+  /** Threads of libuv's pool, where bcrypt runs (`UV_THREADPOOL_SIZE`, default 4). */
+  readonly threads: number;
+  /** `MAX_PENDING_HASHES`: jobs allowed to wait; default 16 per thread. */
+  readonly maxPendingHashes: number;
+}
+
+/** Default MAX_PENDING_HASHES: this many waiting jobs per hashing thread. */
+export const PENDING_HASHES_PER_THREAD = 16;
+
 /** The settings every app shares, each group shaped for the adapter it configures. */
 export interface SharedConfig {
   readonly database: DatabaseSettings;
   readonly secret: SecretSettings;
   readonly mail: MailSettings;
-  readonly bcrypt: { readonly cost: number };
+  readonly bcrypt: BcryptSettings;
   readonly activation: ActivationPolicy;
   readonly logLevel: LogLevel;
 }
@@ -150,6 +162,9 @@ export const sharedVariables = {
   SIGNUP_SECRET: secretText,
   SIGNUP_SECRET_PREVIOUS: secretText,
   BCRYPT_COST: envInt(4, 15, 12),
+  // Read here, once: libuv's own variable, the number of threads bcrypt runs on.
+  UV_THREADPOOL_SIZE: envInt(1, 1024, 4),
+  MAX_PENDING_HASHES: envOptionalInt(1, 1_000_000),
   LOG_LEVEL: envLogLevel('info'),
 };
 
@@ -195,7 +210,11 @@ export function sharedConfig(e: Parsed<typeof sharedVariables>): SharedConfig {
     database: { databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, poolMax: e.DATABASE_POOL_MAX },
     secret: { current: e.SIGNUP_SECRET, previous: e.SIGNUP_SECRET_PREVIOUS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
-    bcrypt: { cost: e.BCRYPT_COST },
+    bcrypt: {
+      cost: e.BCRYPT_COST,
+      threads: e.UV_THREADPOOL_SIZE,
+      maxPendingHashes: e.MAX_PENDING_HASHES ?? PENDING_HASHES_PER_THREAD * e.UV_THREADPOOL_SIZE,
+    },
     activation: {
       ...defaultActivationPolicy,
       codeTtlSeconds: e.ACTIVATION_CODE_TTL_SECONDS,

@@ -59,9 +59,37 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
   });
   /** One dedicated LISTEN connection per channel, opened on the first subscription. */
   const listeners = new Map<string, PgNotifyListener>();
+  /**
+   * The health probes' own connection, opened on the first probe and kept
+   * (no idle timeout, so a probe never waits on a connect, nor on a DNS
+   * lookup in libuv's thread pool behind bcrypt): under load the pool's
+   * queue holds requests, and a probe must not wait behind them.
+   */
+  let probePool: pg.Pool | undefined;
+  const probes = (): pg.Pool => {
+    if (!probePool) {
+      probePool = new pg.Pool({
+        ...config,
+        max: 1,
+        idleTimeoutMillis: 0,
+        application_name: 'signup-probe',
+      });
+      probePool.on('error', (error) => {
+        logger.warn({ err: error.message }, 'idle probe connection lost');
+      });
+    }
+    return probePool;
+  };
+
+  const probe: SqlExecutor = {
+    query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
+      return mappingDatabaseErrors(() => run<R>(probes(), text, params));
+    },
+  };
 
   const client: SqlClient = {
     engine: 'postgres',
+    probe,
 
     query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
       return mappingDatabaseErrors(() => run<R>(pool, text, params));
@@ -95,7 +123,7 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
 
     async ping(timeoutMs: number): Promise<number> {
       const started = performance.now();
-      await withTimeout(client.query('SELECT 1'), timeoutMs, 'database ping');
+      await withTimeout(probe.query('SELECT 1'), timeoutMs, 'database ping');
       return performance.now() - started;
     },
 
@@ -115,6 +143,7 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
 
     async close(): Promise<void> {
       await Promise.all([...listeners.values()].map((l) => l.close()));
+      if (probePool && !probePool.ended) await probePool.end();
       if (!pool.ended) await pool.end();
     },
   };

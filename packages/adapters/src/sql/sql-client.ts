@@ -25,11 +25,39 @@ export interface SqlClient extends SqlExecutor {
   /** Round trip `SELECT 1`; rejects after `timeoutMs`; resolves with the latency in ms. */
   ping(timeoutMs: number): Promise<number>;
   /**
+   * For health probes (ping uses it too): a connection of its own where the
+   * engine has a pool (PostgreSQL), so a probe never waits behind the
+   * requests queued for the pool under load. Unset: the client itself.
+   */
+  readonly probe?: SqlExecutor;
+  /**
    * Calls `listener` on every NOTIFY on `channel` (a plain lower-case SQL
    * identifier), after the notifying transaction commits; returns unsubscribe.
    */
   listen(channel: string, listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * `sql` with its statements on the probe connection (see SqlClient.probe):
+ * for an adapter read by a health check, e.g. the outbox's stats. `sql`
+ * itself when it has no such connection.
+ */
+export function forProbes(sql: SqlClient): SqlClient {
+  const { probe } = sql;
+  if (!probe) return sql;
+  return {
+    engine: sql.engine,
+    probe,
+    query: <R extends object = Record<string, unknown>>(
+      text: string,
+      params?: readonly unknown[],
+    ) => probe.query<R>(text, params),
+    transaction: (fn) => sql.transaction(fn),
+    ping: (timeoutMs) => sql.ping(timeoutMs),
+    listen: (channel, listener) => sql.listen(channel, listener),
+    close: () => sql.close(),
+  };
 }
 
 /** LISTEN takes an identifier, not a parameter: only plain names are accepted. */

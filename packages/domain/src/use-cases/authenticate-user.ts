@@ -41,6 +41,12 @@ export class AuthenticateUser {
 
   /** @throws {AuthenticateUserRefusal} */
   async execute(input: { email: string; password: string }): Promise<User> {
+    const { hasher } = this.deps;
+    // A hasher at capacity sheds the request here, before any strike is counted.
+    return hasher.withSlot ? hasher.withSlot(() => this.check(input)) : this.check(input);
+  }
+
+  private async check(input: { email: string; password: string }): Promise<User> {
     const { users, hasher } = this.deps;
     const password = input.password.normalize('NFC');
     const email = normalizeEmail(input.email);

@@ -48,9 +48,16 @@ export class RegisterUser {
   /** @throws {RegisterUserRefusal} */
   async execute(input: { email: unknown; password: unknown }): Promise<RegistrationResult> {
     const { email, password } = parseOrRefuse(registrationSchema, input);
+    const { hasher } = this.deps;
     // Refuse before paying for a hash; the decision is made again, atomically, below.
-    await this.decide(email, this.deps.clock.now());
-    const passwordHash = await this.deps.hasher.hash(password);
+    const hashUnlessRefused = async () => {
+      await this.decide(email, this.deps.clock.now());
+      return hasher.hash(password);
+    };
+    // A hasher at capacity sheds the request here, before any row is read.
+    const passwordHash = await (hasher.withSlot
+      ? hasher.withSlot(hashUnlessRefused)
+      : hashUnlessRefused());
 
     return untilCommitted(async () => {
       const now = this.deps.clock.now();
