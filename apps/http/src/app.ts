@@ -8,6 +8,7 @@ import { rateLimit } from './http/rate-limit.js';
 import { securityHeaders } from './http/security-headers.js';
 import { requestLogging } from './observability/request-logging.js';
 import { recordRoute, requestMetrics } from './observability/request-metrics.js';
+import { shedMetrics } from './observability/shed-metrics.js';
 import { activate, register, resend } from './routes/accounts.js';
 import { docs, openApiJson } from './routes/docs.js';
 import { health, livez, metrics, readyz } from './routes/operations.js';
@@ -80,6 +81,7 @@ export function createApp(container: DependencyContainer): Express {
   app.use('/docs', recordRoute('/docs'), ...docs());
 
   app.use(notFound);
+  app.use(shedMetrics(metricsRegistry));
   app.use(errorHandler);
   return app;
 }

@@ -1,6 +1,7 @@
 import {
+  forProbes,
   openInfrastructure,
-  pendingMigrations,
+  PgOutbox,
   type Infrastructure,
   type Mailer,
 } from '@signup/adapters';
@@ -66,6 +67,11 @@ export async function buildContainer(
       ...(overrides.mailer ? { mailer: overrides.mailer } : {}),
     }));
 
+  // Readiness answers from memory: the migration step above set the state; an
+  // infrastructure opened without it is read once, here, never per probe.
+  const { migrations } = infrastructure;
+  if (migrations.pending === undefined) await migrations.check();
+
   const c = rootContainer.createChildContainer();
   const cached = <T>(factory: (r: DependencyContainer) => T) => ({
     useFactory: instanceCachingFactory(factory),
@@ -85,7 +91,7 @@ export async function buildContainer(
   c.register(TOKENS.DatabaseHealth, {
     useValue: {
       ping: (timeoutMs) => infrastructure.sql.ping(timeoutMs),
-      pendingMigrations: () => pendingMigrations(infrastructure.sql),
+      pendingMigrations: () => Promise.resolve([...(migrations.pending ?? [])]),
     },
   });
   c.register(
@@ -135,7 +141,9 @@ export async function buildContainer(
   c.register(
     TOKENS.Health,
     cached((r) => {
-      const outbox = r.resolve(TOKENS.Outbox);
+      // On PostgreSQL, read through the probe connection: never queued behind requests.
+      const { sql } = r.resolve(TOKENS.Infrastructure);
+      const outbox = sql.probe ? new PgOutbox(forProbes(sql)) : r.resolve(TOKENS.Outbox);
       return new HealthService({
         database: r.resolve(TOKENS.DatabaseHealth),
         smtp: r.resolve(TOKENS.Mailer),

@@ -1,3 +1,4 @@
+import { HashingOverloadedError } from '@signup/adapters';
 import { isRefusal } from '@signup/domain';
 import type { ErrorRequestHandler, Response } from 'express';
 import { httpProblems } from './http-problems.js';
@@ -30,6 +31,9 @@ function parserProblem(error: ParserError): Problem | null {
 /** Turns anything thrown while handling a request into a problem response. */
 export function problemFor(error: unknown): ProblemResponse {
   if (isRefusal(error)) return problemForRefusal(error);
+  if (error instanceof HashingOverloadedError) {
+    return { body: httpProblems.overloaded(error.retryAfterSeconds), headers: {} };
+  }
   if (isUnavailable(error)) return { body: httpProblems.serviceUnavailable(), headers: {} };
   const parsed = typeof error === 'object' && error !== null ? parserProblem(error) : null;
   return { body: parsed ?? httpProblems.internalError(), headers: {} };
@@ -47,6 +51,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, nex
     return;
   }
   const { body, headers } = problemFor(error);
-  if (body.status >= 500) attachForLog(res, error);
+  // A shed request is expected under load: its status says it all, no stack to serialize.
+  if (body.status >= 500 && body.code !== 'overloaded') attachForLog(res, error);
   sendProblem(res, body, headers);
 };

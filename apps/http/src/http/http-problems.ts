@@ -49,6 +49,14 @@ export const httpProblems = {
       'A dependency of the service is unreachable. Retry later.',
       { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS },
     ),
+  overloaded: (retryAfterSeconds: number): Problem =>
+    problem(
+      'overloaded',
+      503,
+      'Overloaded',
+      'Too many password checks are waiting; this request was not processed. Retry after the number of seconds in Retry-After.',
+      { retryAfterSeconds },
+    ),
   internalError: (): Problem =>
     problem(
       'internal_error',

@@ -21,6 +21,7 @@ export const PROBLEM_CODES = [
   'unsupported_media_type',
   'rate_limited',
   'service_unavailable',
+  'overloaded',
   'internal_error',
 ] as const;
 

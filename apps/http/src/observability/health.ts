@@ -21,7 +21,11 @@ export interface HealthReport {
 export interface DatabaseHealth {
   /** Round trip; rejects after timeoutMs; resolves with latency in ms. */
   ping(timeoutMs: number): Promise<number>;
-  /** Migrations not applied yet; [] when up to date. */
+  /**
+   * Migrations not applied yet; [] when up to date. From memory (the start-up
+   * migration step set it): a probe reads no file, since file reads queue on
+   * libuv's thread pool behind bcrypt under load.
+   */
   pendingMigrations(): Promise<string[]>;
 }
 

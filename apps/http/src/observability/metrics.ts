@@ -40,6 +40,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly shed = new Counter({
+    name: 'signup_requests_shed_total',
+    help: 'Requests refused with 503 overloaded (password hashing at capacity), by route template',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
   readonly dispatched = new Counter({
     name: 'signup_outbox_dispatched_total',
     help: 'Outbox delivery attempts by outcome: sent, retry (failed, rescheduled) or dropped (code expired)',

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Metrics } from './metrics.js';
 
 const ROUTE_KEY = 'metricsRoute';
@@ -11,13 +11,18 @@ export function recordRoute(template: string): RequestHandler {
   };
 }
 
+/** The route template `recordRoute` named, `unmatched` before (or without) one. */
+export function routeOf(res: Response): string {
+  const route: unknown = res.locals[ROUTE_KEY];
+  return typeof route === 'string' ? route : 'unmatched';
+}
+
 /** Observes every request's duration by route template, method and status. */
 export function requestMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const stop = metrics.requestDuration.startTimer();
     res.once('finish', () => {
-      const route = typeof res.locals[ROUTE_KEY] === 'string' ? res.locals[ROUTE_KEY] : 'unmatched';
-      stop({ route, method: req.method, status_code: String(res.statusCode) });
+      stop({ route: routeOf(res), method: req.method, status_code: String(res.statusCode) });
     });
     next();
   };

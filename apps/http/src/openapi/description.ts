@@ -23,6 +23,9 @@ with that code and your credentials (HTTP Basic Auth) within 60 seconds (ACTIVAT
   (shared by all instances on PostgreSQL). Beyond, 429 \`rate_limited\` with \`Retry-After\`, the
   seconds until the next request is allowed. \`0\` turns the limit off. The limiter's store
   unreachable: 503 \`service_unavailable\` (it fails closed).
+- Password hashing at capacity (more than MAX_PENDING_HASHES bcrypt jobs waiting): register, activate
+  and activation-code answer 503 \`overloaded\` with \`Retry-After\` at once, without processing the
+  request; an unknown email is shed exactly like a known one.
 - Database unreachable: 503 \`service_unavailable\` with \`Retry-After\`. Anything unexpected:
   500 \`internal_error\`, never with a stack trace.
 - API responses are sent with \`Cache-Control: no-store\`.

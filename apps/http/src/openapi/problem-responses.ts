@@ -55,6 +55,7 @@ export const EXAMPLES = {
   not_found: httpProblems.notFound(),
   rate_limited: httpProblems.rateLimited(42),
   service_unavailable: httpProblems.serviceUnavailable(),
+  overloaded: httpProblems.overloaded(1),
   internal_error: httpProblems.internalError(),
 } satisfies Partial<Record<Problem['code'], Problem>>;
 
@@ -90,7 +91,12 @@ export const COMMON_POST_PROBLEMS: Record<string, ResponseConfig> = {
   ),
   '415': problemResponse('A request body that is not application/json', ['unsupported_media_type']),
   '500': problemResponse('Unexpected failure; no stack trace is ever returned', ['internal_error']),
-  '503': problemResponse('The database is unreachable', ['service_unavailable'], RETRY_AFTER),
+  '503': problemResponse(
+    'service_unavailable: the database is unreachable; overloaded: more than MAX_PENDING_HASHES ' +
+      'password hashes are waiting, so the request was refused at once without being processed',
+    ['service_unavailable', 'overloaded'],
+    RETRY_AFTER,
+  ),
 };
 
 export const UNAUTHORIZED = problemResponse(
