@@ -10,6 +10,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/domain/package.json packages/domain/
 COPY packages/adapters/package.json packages/adapters/
+COPY packages/testkit/package.json packages/testkit/
 COPY apps/http/package.json apps/http/
 COPY apps/cli/package.json apps/cli/
 COPY examples/embed/package.json examples/embed/
@@ -23,7 +24,9 @@ COPY apps apps
 # the apps and, through their references, the packages (not examples/)
 RUN npx tsc -b apps/http apps/cli
 
-# --- dev: the source mounted, hot reload (docker-compose.override.yml) ---------
+# --- dev: the repository mounted, hot reload, the tests runnable -------------
+# (docker-compose.override.yml mounts the whole checkout over /app, tests
+# included, and keeps this image's node_modules: `docker compose exec api npm test`)
 FROM build AS dev
 ENV HOST=0.0.0.0
 CMD ["npx", "tsx", "watch", "--conditions=signup-source", "apps/http/src/main.ts"]

@@ -47,6 +47,9 @@ function config(...files: string[]): ComposeFile {
   const out = execFileSync(cmd as string, [...args, ...fileArgs, 'config'], {
     cwd: root,
     encoding: 'utf8',
+    // the file takes SIGNUP_SECRET from the environment (or .env); a `${SIGNUP_SECRET:?...}`
+    // there would stop `config` without one
+    env: { ...process.env, SIGNUP_SECRET: 'compose-test-secret-'.padEnd(64, '0') },
   });
   return parse(out) as ComposeFile;
 }
@@ -107,15 +110,58 @@ describe('docker-compose.yml as written (no compose needed)', () => {
     ]);
     expect(bindings(file.services.postgres?.ports)).toEqual(['127.0.0.1:5432']);
   });
+
+  it("uses the original service's database: registration_db, user `user`, password `password`", () => {
+    const pg = file.services.postgres?.environment;
+    expect([pg?.POSTGRES_DB, pg?.POSTGRES_USER, pg?.POSTGRES_PASSWORD]).toEqual([
+      'registration_db',
+      'user',
+      'password',
+    ]);
+    expect(file.services.api?.environment?.DATABASE_URL).toBe(
+      'postgres://user:password@postgres:5432/registration_db',
+    );
+  });
+
+  it('takes SIGNUP_SECRET (required with DATABASE_URL) from the environment, never a literal one', () => {
+    const api = file.services.api;
+    expect(api?.environment?.DATABASE_URL).toBeDefined();
+    expect(api?.environment?.SIGNUP_SECRET).toMatch(/^\$\{SIGNUP_SECRET(:?[-?][^}]*)?\}$/);
+  });
+});
+
+describe('docker-compose.override.yml as written (no compose needed)', () => {
+  const file = parse(
+    readFileSync(join(root, 'docker-compose.override.yml'), 'utf8'),
+  ) as ComposeFile;
+
+  it('gives SIGNUP_SECRET a development default the API accepts (at least 32 bytes), a .env one winning', () => {
+    const value = file.services.api?.environment?.SIGNUP_SECRET ?? '';
+    const fallback = /^\$\{SIGNUP_SECRET:-([^}]*)\}$/.exec(value)?.[1];
+    expect(fallback, value).toBeDefined();
+    expect(Buffer.byteLength(fallback ?? '')).toBeGreaterThanOrEqual(32);
+  });
 });
 
 describeCompose('docker-compose.yml + docker-compose.override.yml (development)', () => {
   const file = config('docker-compose.yml', 'docker-compose.override.yml');
 
-  it('builds the dev stage, mounts the source and hot-reloads with tsx watch', () => {
+  it('builds the dev stage, mounts the whole checkout (tests included) and hot-reloads with tsx watch', () => {
     const api = file.services.api;
     expect(api?.build?.target).toBe('dev');
-    expect(JSON.stringify(api?.volumes)).toContain('/app/packages');
+    const targets = (api?.volumes ?? []).map((v) =>
+      typeof v === 'string'
+        ? v
+            .split(':')
+            .filter((part) => part !== 'rw' && part !== 'ro')
+            .at(-1)
+        : (v as { target?: string }).target,
+    );
+    expect(targets).toContain('/app');
+    expect(targets).toContain('/app/node_modules'); // the image's modules, not the host's
+    expect(api?.environment?.TEST_DATABASE_URL).toBe(
+      'postgres://user:password@postgres:5432/registration_db',
+    );
     expect(JSON.stringify(api?.command)).toContain('tsx');
     expect(JSON.stringify(api?.command)).toContain('watch');
   });
@@ -125,6 +171,22 @@ describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   const stages = dockerfile.split(/^FROM /m).slice(1);
   const runtime = stages.find((s) => /^\S+ AS runtime\b/.test(s)) ?? '';
+
+  it('copies every workspace package.json before npm ci, so the lockfile installs', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    const install = stages[0] ?? '';
+    for (const workspace of manifest.workspaces) {
+      if (workspace.includes('*')) {
+        expect(install).toMatch(
+          new RegExp(`COPY ${workspace.replace('*', '[^/]+')}/package\\.json`),
+        );
+      } else {
+        expect(install).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+      }
+    }
+  });
 
   it('is multi-stage, with npm ci and tsc -b in the build', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
