@@ -51,7 +51,6 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, nex
     return;
   }
   const { body, headers } = problemFor(error);
-  // A shed request is expected under load: its status says it all, no stack to serialize.
-  if (body.status >= 500 && body.code !== 'overloaded') attachForLog(res, error);
+  if (body.status >= 500) attachForLog(res, error);
   sendProblem(res, body, headers);
 };

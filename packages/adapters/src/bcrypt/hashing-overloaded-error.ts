@@ -5,14 +5,24 @@
  * compared. The HTTP app answers 503 `overloaded` with Retry-After.
  */
 export class HashingOverloadedError extends Error {
-  readonly code = 'overloaded';
-  constructor(
-    /** The bcrypt jobs in flight when this one was refused (running and waiting). */
-    readonly inFlight: number,
-    /** A hint for the caller: a queue this long drains within about this many seconds. */
-    readonly retryAfterSeconds = 1,
-  ) {
+  /** The bcrypt jobs in flight when this one was refused (running and waiting). */
+  readonly inFlight: number;
+  /** A hint for the caller: a queue this long drains within about this many seconds. */
+  readonly retryAfterSeconds: number;
+
+  constructor(inFlight: number, retryAfterSeconds = 1) {
+    // Expected under load, thrown for every shed request, logged with it: no
+    // stack trace to capture and format (it would say nothing anyway).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`Password hashing is at capacity (${inFlight} jobs in flight); retry shortly.`);
+    Error.stackTraceLimit = limit;
     this.name = 'HashingOverloadedError';
+    this.inFlight = inFlight;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  get code(): 'overloaded' {
+    return 'overloaded';
   }
 }
