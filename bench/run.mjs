@@ -23,6 +23,7 @@ function log(line) {
 }
 
 function brief(r) {
+  if (r.summary !== undefined) return r.summary;
   if (r.rowsPerSecond !== undefined) return `${r.rowsPerSecond} rows/s`;
   if (r.rps !== undefined)
     return `${r.rps} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`;
@@ -53,6 +54,7 @@ async function main() {
     { pgliteServer },
     { postgresServer },
     { purgeExpired },
+    { floodScenario },
   ] = await Promise.all([
     import('@signup/testkit'),
     import('./lib/postgres.mjs'),
@@ -60,6 +62,7 @@ async function main() {
     import('./lib/scenarios/pglite-server.mjs'),
     import('./lib/scenarios/postgres-server.mjs'),
     import('./lib/scenarios/purge.mjs'),
+    import('./lib/scenarios/flood.mjs'),
   ]);
   installSignalHandlers();
   const started = Date.now();
@@ -78,6 +81,7 @@ async function main() {
       quick: opts.quick,
       cost: opts.cost,
       connections: opts.connections,
+      floodInFlight: opts.floodInFlight,
       threadpool: opts.threadpool,
       poolMax: opts.poolMax ?? 'server default',
       logLevel: opts.logLevel,
@@ -126,8 +130,8 @@ async function main() {
     await step('expressHello', () => expressHello({ ...opts, workDir }));
   }
 
-  const needsPostgres = g.has('postgres') || g.has('purge');
-  const needsSmtp = g.has('postgres') || g.has('pglite');
+  const needsPostgres = g.has('postgres') || g.has('flood') || g.has('purge');
+  const needsSmtp = g.has('postgres') || g.has('flood') || g.has('pglite');
   let db = null;
   if (needsPostgres) {
     await phase('database', async () => {
@@ -144,6 +148,9 @@ async function main() {
     await phase('postgres server', () =>
       postgresServer({ opts, db, smtp, accounts, workDir, cpuProfDir, step }),
     );
+  }
+  if (g.has('flood') && db) {
+    await step('flood', () => floodScenario({ opts, db, smtp, workDir, cpuProfDir }));
   }
   if (g.has('pglite')) {
     await phase('pglite server', () =>

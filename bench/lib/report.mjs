@@ -55,6 +55,22 @@ export function evaluateTargets(s) {
       ok: (v) => v <= 50,
     },
     {
+      name: 'probe p99 under a flood of password checks',
+      value: s.flood?.probes?.all?.p99 ?? null,
+      unit: 'ms',
+      detail: `/livez, /readyz, /api/v1/health every 50 ms: ${s.flood?.probes?.all?.count ?? '?'} probes, ${s.flood?.probesNot200 ?? '?'} not 200`,
+      target: '≤ 100 ms, all 200',
+      ok: (v) => v <= 100 && s.flood.probesNot200 === 0,
+    },
+    {
+      name: 'shed answer p99 under that flood',
+      value: s.flood?.shed?.p99 ?? null,
+      unit: 'ms',
+      detail: `${s.flood?.shed?.count ?? '?'} shed with 503 overloaded (${s.flood?.shed?.withoutRetryAfter ?? '?'} without Retry-After); accepted ${s.flood?.accepted?.count ?? '?'}, p99 ${s.flood?.accepted?.p99 ?? '?'} ms; other 5xx ${s.flood?.other5xx ?? '?'}`,
+      target: '≤ 50 ms, some shed',
+      ok: (v) => v <= 50 && s.flood.shed.count > 0 && s.flood.shed.withoutRetryAfter === 0,
+    },
+    {
       name: 'mail p99 after 201',
       value: s.mail?.latencyMs?.p99 ?? null,
       unit: 'ms',
@@ -128,6 +144,7 @@ const SCENARIOS = [
   ['expressHello', 'bare express hello-world'],
   ['healthUnderLoad', 'GET /api/v1/health under register load'],
   ['mail', 'mail: 201 → received by SMTP'],
+  ['flood', 'flood of bad-credential activations (p50/p99: the probes)'],
   ['pgliteRegister', 'POST /register (PGlite)'],
 ];
 

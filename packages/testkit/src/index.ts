@@ -9,3 +9,4 @@ export * from './ports.js';
 export * from './postgres.js';
 export * from './pglite.js';
 export * from './engines.js';
+export * from './flood.js';

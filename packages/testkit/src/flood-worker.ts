@@ -1,0 +1,99 @@
+/**
+ * One side of a flood (see flood.ts), in a process of its own (forked, the
+ * job as its argument): either `concurrency` loops sending the flood's
+ * requests back to back for `seconds`, or one prober per path sending a GET
+ * every `everyMs`. Sends one IPC message with every sample when done.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { FloodRequest, FloodSample, WorkerJob } from './flood.js';
+
+const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
+
+function send(request: FloodRequest, agent: http.Agent | false): Promise<FloodSample> {
+  const started = performance.now();
+  const at = Date.now();
+  const payload = request.body === undefined ? undefined : Buffer.from(request.body);
+  const headers: Record<string, string> = { ...request.headers };
+  if (payload) headers['content-length'] = String(payload.length);
+  return new Promise((resolve) => {
+    const done = (sample: Omit<FloodSample, 'ms' | 'at' | 'path' | 'label'>) =>
+      resolve({
+        ...sample,
+        path: request.path,
+        label: request.label ?? null,
+        at,
+        ms: performance.now() - started,
+      });
+    const req = http.request(`${job.baseUrl}${request.path}`, {
+      method: request.method ?? 'GET',
+      headers,
+      agent,
+    });
+    req.setTimeout(job.timeoutMs, () => req.destroy(new Error('client timeout')));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', (error) =>
+        done({ status: 0, code: null, retryAfter: null, error: error.message }),
+      );
+      res.on('end', () => {
+        let code: string | null = null;
+        if (/problem\+json/.test(res.headers['content-type'] ?? '')) {
+          try {
+            code =
+              (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code?: string }).code ??
+              null;
+          } catch {
+            code = null;
+          }
+        }
+        const retryAfter = res.headers['retry-after'];
+        done({ status: res.statusCode ?? 0, code, retryAfter: retryAfter ?? null, error: null });
+      });
+    });
+    req.on('error', (error) =>
+      done({ status: 0, code: null, retryAfter: null, error: error.message }),
+    );
+    req.end(payload);
+  });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<FloodSample[]> {
+  const { requests, concurrency, seconds } = job;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const deadline = performance.now() + seconds * 1000;
+  const samples: FloodSample[] = [];
+  let next = 0;
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      const request = requests[next++ % requests.length]!;
+      samples.push(await send(request, agent));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  agent.destroy();
+  return samples;
+}
+
+/** Each path on its own: a GET every `everyMs` (right after the last answer when that was slower). */
+async function probe(job: Extract<WorkerJob, { kind: 'probe' }>): Promise<FloodSample[]> {
+  const { paths, everyMs, seconds } = job;
+  const deadline = performance.now() + seconds * 1000;
+  const samples: FloodSample[] = [];
+  const loop = async (path: string) => {
+    while (performance.now() < deadline) {
+      const started = performance.now();
+      // A new connection each time, as an orchestrator's probe does.
+      samples.push(await send({ path }, false));
+      await delay(Math.max(0, everyMs - (performance.now() - started)));
+    }
+  };
+  await Promise.all(paths.map(loop));
+  return samples;
+}
+
+const samples = job.kind === 'flood' ? await flood(job) : await probe(job);
+process.send?.(samples, () => process.exit(0));

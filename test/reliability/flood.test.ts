@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_SECRET } from '@signup/domain/testing';
+import { flood, startServer, type FloodReport, type ServerProcess } from '@signup/testkit';
+import { describeWithPostgres } from '@signup/testkit/vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { basicAuth, send } from '../support/http-client.js';
+import {
+  metricValue,
+  newAccount,
+  register,
+  reliabilityFile,
+  startStack,
+  type Stack,
+} from '../support/stack.js';
+
+/*
+ * A flood of bad-credential activations, more than bcrypt can take: half for
+ * unknown emails, half with wrong passwords for one registered account. The
+ * hashing queue stays bounded (MAX_PENDING_HASHES, 16 per thread by default):
+ * the excess is shed with 503 `overloaded` + Retry-After at once, and the
+ * probes keep answering 200 fast, since none of them waits on the thread pool.
+ */
+
+const FLOOD_SECONDS = 8;
+const IN_FLIGHT = 64;
+const PROBES = ['/livez', '/readyz', '/api/v1/health'] as const;
+const PROBE_EVERY_MS = 50;
+const PROBE_P99_MS = 100;
+const SHED_P99_MS = 50;
+
+describeWithPostgres('A flood of password checks', (databaseUrl) => {
+  const file = reliabilityFile('flood');
+  let stack: Stack;
+  let server: ServerProcess;
+  let report: FloodReport;
+
+  beforeAll(async () => {
+    stack = await startStack(databaseUrl(), file.ledger);
+    file.defer(() => stack.close());
+    const logDir = mkdtempSync(join(tmpdir(), 'signup-flood-'));
+    file.defer(() => rmSync(logDir, { recursive: true, force: true }));
+    server = await startServer(
+      stack.env({
+        // straight to PostgreSQL: no proxy on this process's event loop in between
+        DATABASE_URL: databaseUrl(),
+        SIGNUP_SECRET: TEST_SECRET,
+        BCRYPT_COST: '10', // a compare takes tens of ms: 64 in flight saturate the pool
+        RATE_LIMIT_PER_MINUTE: '0',
+        // the wrong-password limit would answer 429 before any hashing: opened up here
+        PASSWORD_FAILURES_PER_15_MINUTES: '10000',
+      }),
+      // the server's default thread pool and MAX_PENDING_HASHES; its log into a
+      // file, so a busy reader can never block the server's synchronous writes
+      { name: 'flood', waitFor: 'readyz', logFile: join(logDir, 'flood.log') },
+    );
+  });
+
+  it('sheds what bcrypt cannot take at once, and the probes answer 200 within 100 ms', async () => {
+    const account = newAccount(file.ledger, 'flooded');
+    expect((await register(server.url, account)).status).toBe(201);
+
+    const activation = (label: string, email: string, password: string) => ({
+      label,
+      method: 'POST',
+      path: '/api/v1/activate',
+      headers: {
+        authorization: basicAuth(email, password),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ code: '1234' }),
+    });
+    const requests = Array.from({ length: 64 }, (_, i) =>
+      i % 2 === 0
+        ? activation('unknown email', newAccount(file.ledger, 'nobody').email, `guess-${i}-pw`)
+        : activation('wrong password', account.email, `${account.password}-wrong-${i}`),
+    );
+
+    // Warm, as a server that has been up for a while is: each path once (the
+    // unknown-email path makes its dummy hash on first use).
+    for (const request of requests.slice(0, 4)) {
+      const headers = request.headers;
+      await send(server.url, { method: 'POST', path: request.path, headers, body: request.body });
+    }
+    for (const path of PROBES) await send(server.url, { path });
+
+    report = await flood({
+      baseUrl: server.url,
+      seconds: FLOOD_SECONDS,
+      concurrency: IN_FLIGHT,
+      requests,
+      probePaths: PROBES,
+      probeEveryMs: PROBE_EVERY_MS,
+    });
+    console.log(`[reliability] flood: ${report.summary}`);
+
+    // The probes: every one 200, p99 within 100 ms, each path on its own.
+    expect(report.probes.length).toBeGreaterThan(PROBES.length * 50);
+    expect(
+      report.probes
+        .filter((p) => p.status !== 200)
+        .map((p) => `${p.path} ${p.status} ${p.error ?? ''}`),
+    ).toEqual([]);
+    for (const path of PROBES) {
+      expect(report.probeLatencyByPath[path]!.p99, path).toBeLessThanOrEqual(PROBE_P99_MS);
+    }
+
+    // Shed: 503 overloaded with Retry-After, at once; unknown emails like known ones.
+    expect(report.shed.length).toBeGreaterThan(0);
+    expect(report.shed.filter((s) => !(Number(s.retryAfter) >= 1))).toEqual([]);
+    expect(report.shedLatency.p99!).toBeLessThanOrEqual(SHED_P99_MS);
+    const shedOf = (label: string) => report.shed.filter((s) => s.label === label).length;
+    expect(shedOf('unknown email')).toBeGreaterThan(0);
+    expect(shedOf('wrong password')).toBeGreaterThan(0);
+
+    // Everything else was processed: the same 401 for both kinds, never another 5xx.
+    expect(report.accepted.length).toBeGreaterThan(0);
+    const unexpected = report.accepted.filter(
+      (s) => !(s.status === 401 && s.code === 'invalid_credentials'),
+    );
+    expect(unexpected.map((s) => `${s.status} ${s.code ?? s.error ?? ''}`)).toEqual([]);
+    file.figures.fivexxSeen += report.flood.filter(
+      (s) => s.status >= 500 && s.code !== 'overloaded',
+    ).length;
+
+    // The shed requests are counted by route.
+    const metrics = await send(server.url, { path: '/metrics' });
+    expect(
+      metricValue(metrics.text, 'signup_requests_shed_total', { route: '/api/v1/activate' }),
+    ).toBe(report.shed.length);
+    expect(metricValue(metrics.text, 'signup_activations_total', { outcome: 'overloaded' })).toBe(
+      report.shed.length,
+    );
+  });
+
+  it('serves requests normally once the flood is over', async () => {
+    const account = newAccount(file.ledger, 'after');
+    expect((await register(server.url, account)).status).toBe(201);
+    for (const path of PROBES) expect((await send(server.url, { path })).status).toBe(200);
+  });
+
+  it('leaks no password, Authorization value or activation code into any log line', () => {
+    // The server logged into a file (see beforeAll): its lines are read from there.
+    expect(server.lines.length).toBeGreaterThan(report.shed.length);
+    expect(file.ledger.leaks(server.lines)).toEqual([]);
+  });
+});
