@@ -13,6 +13,7 @@ import { activate, register, resend } from './routes/accounts.js';
 import { docs, openApiJson } from './routes/docs.js';
 import { health, livez, metrics, readyz } from './routes/operations.js';
 import { TOKENS } from './tokens.js';
+import { webPages } from './web/pages.js';
 
 type Method = 'get' | 'post';
 
@@ -61,13 +62,9 @@ export function createApp(container: DependencyContainer): Express {
   });
 
   const deps = { service, hasher, metrics: metricsRegistry };
-  const post = (handler: RequestHandler) => [
-    noStore,
-    rateLimit(limiter, clock),
-    requireJsonBody,
-    parseJsonBody,
-    handler,
-  ];
+  // What every POST runs before reading its body: the API's and the web pages' (one budget).
+  const guards: RequestHandler[] = [noStore, rateLimit(limiter, clock)];
+  const post = (handler: RequestHandler) => [...guards, requireJsonBody, parseJsonBody, handler];
   const router = express.Router();
   route(router, '/api/v1/register', { post: post(register(deps)) });
   route(router, '/api/v1/activate', { post: post(activate(deps)) });
@@ -78,6 +75,9 @@ export function createApp(container: DependencyContainer): Express {
   route(router, '/metrics', { get: [noStore, metrics(metricsRegistry)] });
   route(router, '/openapi.json', { get: [openApiJson(healthService.version)] });
   app.use(router);
+  app.use(
+    webPages({ service, metrics: metricsRegistry, clock, policy: config.activation, guards }),
+  );
   app.use('/docs', recordRoute('/docs'), ...docs());
 
   app.use(notFound);
