@@ -1,4 +1,5 @@
 import { describeWithPostgres } from '@signup/testkit/vitest';
+import { WEB_PAGE_PATHS } from '../../apps/http/src/web/pages.js';
 import { beforeAll, expect, it } from 'vitest';
 import {
   basicAuth,
@@ -233,6 +234,19 @@ describeWithPostgres('The OpenAPI document and the server agree', (databaseUrl) 
           );
         }
       }
+    }
+    // The web pages are left out of the document on purpose (the contract's "Web pages": HTML
+    // for browsers, form posts): none may appear in it, and they must answer as pages, so
+    // their absence above is a decision and not a route the document forgot.
+    for (const path of WEB_PAGE_PATHS) {
+      if (path in document.paths) drift.push(`${path}: a web page in the OpenAPI document`);
+    }
+    for (const path of ['/', '/activate', '/activated']) {
+      const page = await send(server.url, { path });
+      requests += 1;
+      const type = String(page.headers['content-type'] ?? '');
+      if (page.status !== 200 || !type.startsWith('text/html'))
+        drift.push(`GET ${path} (web page): ${page.status} ${type}`);
     }
     const notFound = await send(server.url, { path: '/api/v1/not-documented' });
     requests += 1;
