@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { HashingOverloadedError } from '@signup/adapters';
 import { InfrastructureUnavailableError } from '@signup/domain';
 import request, { type Response } from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -379,6 +380,29 @@ describeEngines('Web pages: the self-service flow in HTML', (h) => {
       'The service is busy or briefly unavailable. Try again in 5 seconds.',
     );
     expect(page).not.toContain('connection refused');
+  });
+
+  it('503 overloaded (hashing at capacity) with the wait, counted as shed like the API', async () => {
+    const busy = await h().variant({
+      infrastructure: (base) => ({
+        ...base,
+        users: Object.assign(Object.create(base.users) as typeof base.users, {
+          findByEmail: () => Promise.reject(new HashingOverloadedError(99, 2)),
+        }),
+      }),
+    });
+    const res = await form(busy.app, '/activate', {
+      email: uniqueEmail('busy'),
+      code: '1234',
+      password: newPassword(),
+    });
+    const page = expectHtml(res, 503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(stripTags(page)).toContain(
+      'The service is busy or briefly unavailable. Try again in 2 seconds.',
+    );
+    const metrics = await request(busy.app).get('/metrics');
+    expect(metrics.text).toMatch(/signup_requests_shed_total\{route="\/activate"\} 1/);
   });
 
   it('cross-site posts are refused with 403 and a readable page, before anything happens', async () => {
