@@ -117,6 +117,21 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
     expect(await new PgUserRepository(sql).findById(r.user.id)).toBeNull();
   });
 
+  it('a connection lost mid-transaction fails that transaction, not the process', async () => {
+    // Without a listener of its own, the checked-out client's 'error' event was unhandled
+    // and ended the process (every write is a transaction since the commit port).
+    const { error } = await failure(() =>
+      sql.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await sql.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the reset arrives while held
+        return tx.query('SELECT 1');
+      }),
+    );
+    expect(error).toBeInstanceOf(InfrastructureUnavailableError);
+    expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
   it('SQL metacharacters are stored verbatim', async () => {
     const hostile = `x'); DROP TABLE users; --"\\$1@example.test`;
     const r = aRegistration({ email: hostile, passwordHash: `$2b$'";--` });

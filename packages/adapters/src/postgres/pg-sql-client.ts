@@ -99,6 +99,13 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
       return mappingDatabaseErrors(async () => {
         const connection = await pool.connect();
         let broken: Error | undefined;
+        // pg-pool takes its own 'error' listener off a client it hands out: a
+        // connection lost mid-transaction would then be an unhandled 'error'
+        // event and end the process. Held here, it fails the transaction instead.
+        const onError = (error: Error) => {
+          broken = error;
+        };
+        connection.on('error', onError);
         try {
           await connection.query('BEGIN');
           const tx: SqlExecutor = {
@@ -116,6 +123,8 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
           }
           throw error;
         } finally {
+          // back in the pool, the pool's own idle listener takes over
+          connection.removeListener('error', onError);
           connection.release(broken);
         }
       });
