@@ -58,12 +58,13 @@ describeWithPostgres('SMTP down past the codes lifetime', (databaseUrl) => {
     );
     expect(dropped).toBe(accounts.length);
     expect(Date.now()).toBeGreaterThanOrEqual(latestExpiry);
-    const { rows } = await db.query<{ dropped: boolean; code: string | null }>(
-      `SELECT o.dropped_at IS NOT NULL AS dropped, o.code FROM outbox o JOIN users u ON u.id = o.user_id
+    // a dropped message keeps no code, not even sealed
+    const { rows } = await db.query<{ dropped: boolean; sealed_code: string | null }>(
+      `SELECT o.dropped_at IS NOT NULL AS dropped, o.sealed_code FROM outbox o JOIN users u ON u.id = o.user_id
         WHERE u.email = ANY($1)`,
       [accounts.map((a) => a.email)],
     );
-    expect(rows).toEqual(accounts.map(() => ({ dropped: true, code: null })));
+    expect(rows).toEqual(accounts.map(() => ({ dropped: true, sealed_code: null })));
 
     // SMTP is back: a fresh registration is delivered, the dropped ones never are.
     stack.smtpProxy.restore();

@@ -20,7 +20,7 @@ export interface Consistency {
   readonly pendingWithoutMessage: number;
   readonly orphanCodes: number;
   readonly orphanMessages: number;
-  /** settled messages that still hold the plain code */
+  /** settled messages that still hold their (sealed) code */
   readonly settledWithCode: number;
 }
 
@@ -41,7 +41,7 @@ export async function consistency(db: pg.Pool): Promise<Consistency> {
       (SELECT count(*) FROM outbox o
          WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)) AS "orphanMessages",
       (SELECT count(*) FROM outbox
-         WHERE code IS NOT NULL AND (sent_at IS NOT NULL OR dropped_at IS NOT NULL)) AS "settledWithCode"
+         WHERE sealed_code IS NOT NULL AND (sent_at IS NOT NULL OR dropped_at IS NOT NULL)) AS "settledWithCode"
   `);
   const row = rows[0];
   if (!row) throw new Error('no consistency row');

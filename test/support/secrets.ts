@@ -2,7 +2,8 @@ import type { LogLine } from '@signup/testkit';
 
 /**
  * The secrets a test file handed to its servers: passwords, Authorization
- * header values (and their base64), activation codes (read from the mails).
+ * header values (and their base64), activation codes (read from the mails),
+ * the server secret (SIGNUP_SECRET).
  * Every server runs with SMTP_URL, so the console mailer is off and a code in
  * any log line is a leak.
  */
@@ -10,6 +11,7 @@ export class SecretLedger {
   readonly passwords = new Set<string>();
   readonly authorizations = new Set<string>();
   readonly codes = new Set<string>();
+  readonly serverSecrets = new Set<string>();
 
   password(password: string): void {
     // Only distinctive values: a fuzzed "a" would match innocent text.
@@ -26,6 +28,11 @@ export class SecretLedger {
     this.codes.add(code);
   }
 
+  /** SIGNUP_SECRET (or a previous one): it keys every stored code, and is never logged. */
+  serverSecret(secret: string): void {
+    this.serverSecrets.add(secret);
+  }
+
   /** One description per leak found in `lines` (empty when none). */
   leaks(lines: readonly LogLine[]): string[] {
     const found: string[] = [];
@@ -36,6 +43,9 @@ export class SecretLedger {
       for (const value of this.authorizations) {
         if (line.text.includes(value))
           found.push(`Authorization value ${value} in ${describe(line)}`);
+      }
+      for (const secret of this.serverSecrets) {
+        if (line.text.includes(secret)) found.push(`SIGNUP_SECRET in ${describe(line)}`);
       }
       for (const code of codesIn(line.text)) {
         if (this.codes.has(code)) found.push(`activation code ${code} in ${describe(line)}`);

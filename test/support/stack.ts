@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TEST_SECRET } from '@signup/domain/testing';
 import { afterAll, expect, it } from 'vitest';
 import { basicAuth, send, type HttpResult } from './http-client.js';
 import { capturedLines, killAllServers, startSmtpSink, type SmtpSink } from '@signup/testkit';
@@ -68,6 +69,7 @@ export interface Stack {
 }
 
 export async function startStack(databaseUrl: string, ledger: SecretLedger): Promise<Stack> {
+  ledger.serverSecret(TEST_SECRET);
   const smtp = await startSmtpSink();
   smtp.onMessage((mail) => {
     if (mail.code) ledger.code(mail.code);
@@ -84,6 +86,7 @@ export async function startStack(databaseUrl: string, ledger: SecretLedger): Pro
     dbProxy,
     env: (overrides = {}) => ({
       DATABASE_URL: proxied.toString(),
+      SIGNUP_SECRET: TEST_SECRET, // required with DATABASE_URL
       SMTP_URL: `smtp://127.0.0.1:${smtpProxy.port}`,
       MAIL_FROM: 'signup <no-reply@reliability.test>',
       BCRYPT_COST: '4',

@@ -95,7 +95,7 @@ describeOnPostgres('signup commands', (engine: () => Engine) => {
     it("register sends this account's email only, never another account's due mail", async () => {
       const other = aRegistration({ email: uniqueEmail('queued'), plain: '4321' });
       await engine().withSql((sql) =>
-        new PgUserRepository(sql).create(other.user, other.activation),
+        new PgUserRepository(sql).commit({ user: other.user, message: other.activation }),
       );
 
       const email = uniqueEmail();
@@ -172,6 +172,18 @@ describeOnPostgres('signup commands', (engine: () => Engine) => {
       expect(right.code).toBe(1);
       expect(json(right)).toEqual({
         error: expect.objectContaining({ code: 'activation_code_exhausted' }),
+      });
+      // the strike that burned the code locked the address: no new code for a while
+      const resend = await run(['resend', email, '--json'], {
+        env: { ...env, ACTIVATION_RESEND_COOLDOWN_SECONDS: '0' },
+      });
+      expect(resend.code).toBe(1);
+      expect(json(resend)).toEqual({
+        error: expect.objectContaining({
+          code: 'activation_locked',
+          retryAfterSeconds: expect.any(Number),
+          lockedUntil: expect.any(String),
+        }),
       });
     });
 
@@ -253,12 +265,18 @@ describeOnPostgres('signup commands', (engine: () => Engine) => {
       );
     });
 
-    it('register again while pending (after the cooldown) replaces the code', async () => {
+    it('register again while pending (after the cooldown) replaces the account and its code', async () => {
       const email = uniqueEmail();
-      const { user } = await register(email);
+      const { user, code: first } = await register(email);
       const env = { ACTIVATION_RESEND_COOLDOWN_SECONDS: '0' };
       const { user: again, code } = await register(email, env);
-      expect(again.id).toBe(user.id);
+      // a re-registration is a fresh account (new id); the old pending one is gone
+      expect(again.id).not.toBe(user.id);
+      expect(json(await run(['users', 'show', email, '--json']))).toMatchObject({ id: again.id });
+      if (first !== code) {
+        const old = await run(['activate', email, first, '--json']);
+        expect(json(old)).toMatchObject({ error: { code: 'activation_code_invalid' } });
+      }
       expect((await run(['activate', email, code])).code).toBe(0);
     });
 

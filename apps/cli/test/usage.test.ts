@@ -1,9 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SECRET } from '@signup/domain/testing';
 import { json, runSignup } from './support/run-signup.js';
 
-const COMMANDS = ['migrate', 'register', 'activate', 'resend', 'purge-expired', 'users'];
-const UNREACHABLE = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' };
+const COMMANDS = ['migrate', 'register', 'activate', 'resend', 'unlock', 'purge-expired', 'users'];
+// SIGNUP_SECRET is required with DATABASE_URL: without it every run stops at the configuration.
+const UNREACHABLE = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x',
+  SIGNUP_SECRET: TEST_SECRET,
+};
 
 function expectOneErrorLine(stderr: string) {
   expect(stderr).toMatch(/^signup: \S.*\n$/);
@@ -123,6 +128,30 @@ describe.concurrent('signup without a database: help, version, usage errors (exi
     expect(result.stderr).toContain('ACTIVATION_MAX_ATTEMPTS');
   });
 
+  it.each(['users list', 'migrate', 'unlock a@example.com', 'resend a@example.com'])(
+    'DATABASE_URL without SIGNUP_SECRET: %s refuses to start with one line saying how to make one (exit 2)',
+    async (command) => {
+      const result = await runSignup(command.split(' '), {
+        env: { DATABASE_URL: UNREACHABLE.DATABASE_URL },
+      });
+      expect(result.code).toBe(2);
+      expectOneErrorLine(result.stderr);
+      expect(result.stderr).toContain('SIGNUP_SECRET');
+      expect(result.stderr).toContain('openssl rand -hex 32');
+      expect(result.stdout).toBe('');
+    },
+  );
+
+  it('a SIGNUP_SECRET shorter than 32 bytes is refused by name (exit 2)', async () => {
+    const result = await runSignup(['users', 'list'], {
+      env: { ...UNREACHABLE, SIGNUP_SECRET: 'too-short' },
+    });
+    expect(result.code).toBe(2);
+    expectOneErrorLine(result.stderr);
+    expect(result.stderr).toContain('SIGNUP_SECRET');
+    expect(result.stderr).not.toContain('too-short');
+  });
+
   it('--json turns a usage error into one JSON document on stdout too', async () => {
     const result = await runSignup(['purge-expired', '--older-than', 'soon', '--json'], {
       env: UNREACHABLE,
@@ -178,7 +207,10 @@ describe('signup with a database that cannot be reached (exit 3 within 5 s)', ()
     const address = blackhole.address();
     if (!address || typeof address === 'string') throw new Error('no port');
     const result = await runSignup(['users', 'list'], {
-      env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${address.port}/x` },
+      env: {
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${address.port}/x`,
+        SIGNUP_SECRET: TEST_SECRET,
+      },
     });
     expect(result.code).toBe(3);
     expectOneErrorLine(result.stderr);

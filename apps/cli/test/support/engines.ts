@@ -1,17 +1,27 @@
 import type { SqlClient } from '@signup/adapters';
 import { pglite, postgres, type Engine as TestkitEngine } from '@signup/testkit';
 import { describeOnEngines } from '@signup/testkit/vitest';
+import { TEST_SECRET } from '@signup/domain/testing';
 
 /** Where a suite's database lives, as the CLI sees it (env) and as the test reaches it (SQL). */
 export interface Engine {
   readonly name: 'postgres' | 'pglite';
-  /** The variables that point the CLI at this database. */
+  /**
+   * The variables that point the CLI at this database. With DATABASE_URL
+   * they include SIGNUP_SECRET (required then); on PGlite the CLI generates
+   * its own into DATA_DIR/signup-secret.
+   */
   env(): Record<string, string>;
   /**
    * Runs `fn` with a SQL client on the same database. On PGlite the client
    * holds DATA_DIR, so it is closed again before the CLI runs.
    */
   withSql<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T>;
+}
+
+/** `env` plus SIGNUP_SECRET when it names a DATABASE_URL (without one the CLI refuses to start). */
+export function withSecret(env: Record<string, string>): Record<string, string> {
+  return env.DATABASE_URL ? { SIGNUP_SECRET: TEST_SECRET, ...env } : env;
 }
 
 const LABEL = { postgres: 'PostgreSQL', pglite: 'PGlite' } as const;
@@ -27,7 +37,7 @@ function describeOn(
     (database, engine) =>
       suite(() => ({
         name: engine.name,
-        env: () => database().env,
+        env: () => withSecret(database().env),
         withSql: (fn) => database().withSql(fn),
       })),
     { engines, migrated: false },

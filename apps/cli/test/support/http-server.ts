@@ -1,3 +1,4 @@
+import { TEST_SECRET } from '@signup/domain/testing';
 import { startServer } from '@signup/testkit';
 
 export interface HttpServer {
@@ -9,6 +10,7 @@ export interface HttpServer {
 export async function startHttpServer(databaseUrl: string): Promise<HttpServer> {
   const server = await startServer({
     DATABASE_URL: databaseUrl,
+    SIGNUP_SECRET: TEST_SECRET,
     BCRYPT_COST: '4',
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'info',

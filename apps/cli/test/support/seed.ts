@@ -30,21 +30,21 @@ export async function seedAccounts(
     const ids = expired.slice(start, start + ROWS_PER_INSERT);
     await insertRows(
       sql,
-      'users (id, email, password_hash, status, created_at, activated_at)',
-      ids.map((id) => [id, `${tag}-expired-${id}@example.com`, 'x', 'pending', created, null]),
+      'users (id, email, password_hash, status, created_at, activated_at, version)',
+      ids.map((id) => [id, `${tag}-expired-${id}@example.com`, 'x', 'pending', created, null, 1]),
     );
     await insertRows(
       sql,
-      'activation_codes (user_id, id, digest, issued_at, expires_at, attempts)',
-      ids.map((id) => [id, randomUUID(), DIGEST, created, expiresAt, 0]),
+      'activation_codes (user_id, id, digest, key_id, issued_at, expires_at, attempts)',
+      ids.map((id) => [id, randomUUID(), DIGEST, 'unkeyed', created, expiresAt, 0]),
     );
   }
   for (let start = 0; start < active.length; start += ROWS_PER_INSERT) {
     const ids = active.slice(start, start + ROWS_PER_INSERT);
     await insertRows(
       sql,
-      'users (id, email, password_hash, status, created_at, activated_at)',
-      ids.map((id) => [id, `${tag}-active-${id}@example.com`, 'x', 'active', created, created]),
+      'users (id, email, password_hash, status, created_at, activated_at, version)',
+      ids.map((id) => [id, `${tag}-active-${id}@example.com`, 'x', 'active', created, created, 1]),
     );
   }
   return { expired, active };
