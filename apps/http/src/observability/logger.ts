@@ -1,9 +1,15 @@
-import { LOG_REDACTION, type LogLevel } from '@signup/adapters';
+import { LOG_REDACTION, type LogFormat, type LogLevel } from '@signup/adapters';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { prettyDestination } from './pretty-log.js';
 
-/** The root pino logger: JSON lines on stdout (or `destination`, for tests). */
+/** LOG_FORMAT, or `pretty` when stdout is a terminal and `json` when it is not. */
+export function logFormatOf(config: { readonly logFormat?: LogFormat | undefined }): LogFormat {
+  return config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+}
+
+/** The root pino logger: JSON or readable lines on stdout (or `destination`, for tests). */
 export function createLogger(
-  config: { readonly logLevel: LogLevel },
+  config: { readonly logLevel: LogLevel; readonly logFormat?: LogFormat | undefined },
   destination?: DestinationStream,
 ): Logger {
   const options = {
@@ -16,5 +22,11 @@ export function createLogger(
   // never waits on a flush. (pino's asynchronous default flushes at exit; with
   // a reader that went away, that flush waited forever and a SIGTERM'd server
   // never exited.) A broken pipe turns logging off instead (pino's EPIPE filter).
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
+  if (destination) return pino(options, destination);
+  return pino(
+    options,
+    logFormatOf(config) === 'pretty'
+      ? prettyDestination(1)
+      : pino.destination({ dest: 1, sync: true }),
+  );
 }

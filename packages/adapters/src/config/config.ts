@@ -11,6 +11,8 @@ import { defaultActivationPolicy, type ActivationPolicy } from '@signup/domain';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Which database: PostgreSQL at `databaseUrl`, else the embedded PGlite in `dataDir`. */
 export interface DatabaseSettings {
@@ -57,6 +59,8 @@ export interface SharedConfig {
   readonly bcrypt: BcryptSettings;
   readonly activation: ActivationPolicy;
   readonly logLevel: LogLevel;
+  /** `pretty` readable lines, `json` one JSON object a line; unset: pretty on a terminal. */
+  readonly logFormat: LogFormat | undefined;
 }
 
 /** One bad variable and what it expects. */
@@ -166,6 +170,7 @@ export const sharedVariables = {
   UV_THREADPOOL_SIZE: envInt(1, 1024, 4),
   MAX_PENDING_HASHES: envOptionalInt(1, 1_000_000),
   LOG_LEVEL: envLogLevel('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` }).optional(),
 };
 
 type Variables = Record<string, z.ZodType<unknown, string | undefined>>;
@@ -226,6 +231,7 @@ export function sharedConfig(e: Parsed<typeof sharedVariables>): SharedConfig {
       passwordFailuresPer15Minutes: e.PASSWORD_FAILURES_PER_15_MINUTES,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }
 
