@@ -82,6 +82,7 @@ async function main() {
       cost: opts.cost,
       connections: opts.connections,
       floodInFlight: opts.floodInFlight,
+      floodRate: opts.floodRate ?? 'as fast as answered',
       threadpool: opts.threadpool,
       poolMax: opts.poolMax ?? 'server default',
       logLevel: opts.logLevel,

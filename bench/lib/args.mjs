@@ -10,7 +10,8 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
   --pool-max <n>       DATABASE_POOL_MAX for the server (default: the server's own default)
   --log-level <level>  LOG_LEVEL for the servers (default info, the server's own default)
   --purge-rows <n>     expired pending accounts seeded for the purge (default 100000, quick 10000)
-  --flood-in-flight <n> requests in flight during the flood (default 64)
+  --flood-rate <n>     activations per second in the flood (default 150; 0: as fast as answered)
+  --flood-in-flight <n> at most this many of them in flight (default 64)
   --only <groups>      comma list of: raw, express, postgres, flood, pglite, purge (default: all)
   --node-flags <flags> extra node flags for the servers, e.g. "--max-semi-space-size=4"
   --cpu-prof           write V8 CPU profiles of the servers to bench/results/profiles/
@@ -39,6 +40,7 @@ export function parseOptions(argv) {
       cost: { type: 'string', default: '10' },
       connections: { type: 'string', default: '16' },
       'flood-in-flight': { type: 'string', default: '64' },
+      'flood-rate': { type: 'string', default: '150' },
       threadpool: { type: 'string', default: String(Math.max(2, availableParallelism())) },
       'pool-max': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -62,6 +64,7 @@ export function parseOptions(argv) {
     cost: whole('cost', values.cost, 4, 15),
     connections: whole('connections', values.connections, 1, 1000),
     floodInFlight: whole('flood-in-flight', values['flood-in-flight'], 1, 1000),
+    floodRate: whole('flood-rate', values['flood-rate'], 0, 100_000) || undefined,
     threadpool: whole('threadpool', values.threadpool, 1, 1024),
     poolMax:
       values['pool-max'] === undefined ? undefined : whole('pool-max', values['pool-max'], 1, 1000),

@@ -11,8 +11,9 @@ const basic = (email, password) =>
 
 /**
  * The flood of the issue "bounded hashing": its own server on PostgreSQL (the
- * server's default thread pool and MAX_PENDING_HASHES), then `floodInFlight`
- * (64) activations in flight for 8 s (3 s with --quick), half for unknown
+ * server's default MAX_PENDING_HASHES, `--threadpool` threads), then
+ * `floodRate` (150) activations a second, at most `floodInFlight` (64) in
+ * flight, for 8 s (3 s with --quick), half for unknown
  * emails and half with wrong passwords for one registered account, while
  * /livez, /readyz and /api/v1/health are each probed every 50 ms. The flood
  * and the probes run in worker threads of their own (testkit `flood`).
@@ -56,6 +57,7 @@ export async function floodScenario({ opts, db, smtp, workDir, cpuProfDir }) {
       baseUrl: server.base,
       seconds,
       concurrency: opts.floodInFlight,
+      ratePerSecond: opts.floodRate,
       requests,
       probePaths: PROBES,
       probeEveryMs: PROBE_EVERY_MS,
@@ -70,6 +72,7 @@ export async function floodScenario({ opts, db, smtp, workDir, cpuProfDir }) {
       non2xx: report.flood.filter((s) => s.status >= 300).length,
       seconds,
       inFlight: opts.floodInFlight,
+      ratePerSecond: opts.floodRate,
       statuses: report.statuses,
       probes: { all: report.probeLatency, ...report.probeLatencyByPath },
       probesNot200: report.probes.filter((s) => s.status !== 200).length,

@@ -59,18 +59,23 @@ function send(request: FloodRequest, agent: http.Agent | false): Promise<FloodSa
   });
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<FloodSample[]> {
-  const { requests, concurrency, seconds } = job;
+  const { requests, concurrency, seconds, ratePerSecond } = job;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const deadline = performance.now() + seconds * 1000;
+  await send(requests[0]!, agent); // this process's cold start, outside the measurement
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
   const samples: FloodSample[] = [];
   let next = 0;
   const loop = async () => {
-    while (performance.now() < deadline) {
-      const request = requests[next++ % requests.length]!;
-      samples.push(await send(request, agent));
+    for (;;) {
+      const i = next++;
+      // Open loop: request i is due at start + i / rate (later when every loop is busy).
+      if (ratePerSecond) await delay(start + (i * 1000) / ratePerSecond - performance.now());
+      if (performance.now() >= deadline) return;
+      samples.push(await send(requests[i % requests.length]!, agent));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
@@ -81,6 +86,8 @@ async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<FloodS
 /** Each path on its own: a GET every `everyMs` (right after the last answer when that was slower). */
 async function probe(job: Extract<WorkerJob, { kind: 'probe' }>): Promise<FloodSample[]> {
   const { paths, everyMs, seconds } = job;
+  // This process's own first requests (its http client's cold start) are not the server's latency.
+  for (const path of paths) await send({ path }, false);
   const deadline = performance.now() + seconds * 1000;
   const samples: FloodSample[] = [];
   const loop = async (path: string) => {

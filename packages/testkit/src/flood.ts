@@ -35,8 +35,14 @@ export interface FloodSample {
 export interface FloodOptions {
   readonly baseUrl: string;
   readonly seconds: number;
-  /** Requests in flight, each loop sending its next one as soon as the last is answered. */
+  /** At most this many requests in flight. */
   readonly concurrency: number;
+  /**
+   * Arrivals per second, evenly spaced (an arrival waits while `concurrency`
+   * are in flight). Unset: each of the `concurrency` loops sends its next
+   * request as soon as the last is answered, as fast as the server answers.
+   */
+  readonly ratePerSecond?: number;
   /** Sent in turn, round robin. */
   readonly requests: readonly FloodRequest[];
   /** Probed with GET, each path on its own, every `probeEveryMs` during the flood. */
@@ -55,6 +61,7 @@ export type WorkerJob = {
   | {
       readonly kind: 'flood';
       readonly concurrency: number;
+      readonly ratePerSecond: number | null;
       readonly requests: readonly FloodRequest[];
     }
   | { readonly kind: 'probe'; readonly paths: readonly string[]; readonly everyMs: number }
@@ -137,6 +144,7 @@ export async function flood(options: FloodOptions): Promise<FloodReport> {
       ...common,
       kind: 'flood',
       concurrency: options.concurrency,
+      ratePerSecond: options.ratePerSecond ?? null,
       requests: options.requests,
     }),
     runWorker({
@@ -164,8 +172,9 @@ export async function flood(options: FloodOptions): Promise<FloodReport> {
   const probeLatency = summarizeLatency(probeSamples.map((s) => s.ms));
   const shedLatency = summarizeLatency(shed.map((s) => s.ms));
   const acceptedLatency = summarizeLatency(accepted.map((s) => s.ms));
+  const rate = options.ratePerSecond ? `${options.ratePerSecond}/s, at most ` : '';
   const summary =
-    `flood ${options.seconds} s, ${options.concurrency} in flight: ${floodSamples.length} answers ` +
+    `flood ${options.seconds} s, ${rate}${options.concurrency} in flight: ${floodSamples.length} answers ` +
     `(${Object.entries(statuses)
       .map(([k, n]) => `${k}: ${n}`)
       .join(', ')}); ` +
