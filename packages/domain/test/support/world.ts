@@ -18,7 +18,6 @@ import {
 /** The contract's defaults (ports.test.ts spells them out, so a drift fails there). */
 export const POLICY: ActivationPolicy = defaultActivationPolicy;
 
-
 export const EMAIL = 'ada@example.test';
 export const PASSWORD = 'correct horse battery';
 
