@@ -65,9 +65,23 @@ export const projects: TestProjectInlineConfiguration[] = [
     test: {
       name: 'reliability',
       include: ['test/reliability/**/*.test.ts'],
+      exclude: ['test/reliability/flood.test.ts'],
       testTimeout: 300_000,
       hookTimeout: 180_000,
       fileParallelism: false,
+    },
+  },
+  {
+    extends: true,
+    test: {
+      // The flood asserts latency bounds (probes p99 <= 100 ms, shed answers <= 50 ms): it
+      // runs alone, after every other project has finished, so that no other suite shares
+      // the two cores with it (groupOrder 1; all the others are 0 and run together first).
+      name: 'overload',
+      include: ['test/reliability/flood.test.ts'],
+      testTimeout: 300_000,
+      hookTimeout: 180_000,
+      sequence: { groupOrder: 1 },
     },
   },
 ];
