@@ -3,17 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_SECRET } from '@signup/domain/testing';
 import { flood, startServer, type FloodReport, type ServerProcess } from '@signup/testkit';
-import { describeWithPostgres } from '@signup/testkit/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import { basicAuth, send } from '../support/http-client.js';
-import {
-  metricValue,
-  newAccount,
-  register,
-  reliabilityFile,
-  startStack,
-  type Stack,
-} from '../support/stack.js';
+import { describeOnStack, metricValue, newAccount, register } from '../support/stack.js';
 
 /*
  * A flood of bad-credential activations, more than bcrypt can take: half for
@@ -49,19 +41,15 @@ const PROBE_EVERY_MS = 50;
 const PROBE_P99_MS = 750;
 const SHED_P99_MS = 750;
 
-describeWithPostgres('A flood of password checks', (databaseUrl) => {
-  const file = reliabilityFile('flood');
-  let stack: Stack;
+describeOnStack('A flood of password checks', 'flood', ({ file, databaseUrl, stack }) => {
   let server: ServerProcess;
   let report: FloodReport;
 
   beforeAll(async () => {
-    stack = await startStack(databaseUrl(), file.ledger);
-    file.defer(() => stack.close());
     const logDir = mkdtempSync(join(tmpdir(), 'signup-flood-'));
     file.defer(() => rmSync(logDir, { recursive: true, force: true }));
     server = await startServer(
-      stack.env({
+      stack().env({
         // straight to PostgreSQL: no proxy on this process's event loop in between
         DATABASE_URL: databaseUrl(),
         SIGNUP_SECRET: TEST_SECRET,

@@ -1,17 +1,9 @@
-import { describeWithPostgres } from '@signup/testkit/vitest';
-import { beforeAll, expect, it } from 'vitest';
-import { emailsOf, openPool } from '../support/database.js';
+import { expect, it } from 'vitest';
+import { emailsOf } from '../support/database.js';
 import { keepAliveAgent, loadUntil } from '../support/http-client.js';
 import { rawRequest } from '../support/raw-http.js';
 import { startServer } from '@signup/testkit';
-import {
-  newAccount,
-  register,
-  reliabilityFile,
-  startStack,
-  type Account,
-  type Stack,
-} from '../support/stack.js';
+import { describeOnStack, newAccount, register, type Account } from '../support/stack.js';
 
 const SHUTDOWN_TIMEOUT_SECONDS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,19 +25,10 @@ function slowRegistration(port: number, account: Account, gate: Promise<void>) {
   );
 }
 
-describeWithPostgres('SIGTERM under load', (databaseUrl) => {
-  const file = reliabilityFile('graceful-shutdown');
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack(databaseUrl(), file.ledger);
-    file.defer(() => stack.close());
-  });
-
+describeOnStack('SIGTERM under load', 'graceful-shutdown', ({ file, stack, openDb }) => {
   it('completes the requests in flight and exits 0 within SHUTDOWN_TIMEOUT_SECONDS', async () => {
-    const db = openPool(databaseUrl());
-    file.defer(() => db.end());
-    const env = stack.env({ SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS) });
+    const db = openDb();
+    const env = stack().env({ SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS) });
     const server = await startServer(env, { name: 'sigterm' });
 
     const agent = keepAliveAgent(8);
@@ -100,13 +83,13 @@ describeWithPostgres('SIGTERM under load', (databaseUrl) => {
     const stored = new Set(await emailsOf(db));
     expect(created.filter((email) => !stored.has(email))).toEqual([]);
     const deliveredBeforeExit = created.filter(
-      (email) => stack.smtp.byRecipient(email).length > 0,
+      (email) => stack().smtp.byRecipient(email).length > 0,
     ).length;
     const next = await startServer(env, { name: 'sigterm-next' });
-    await stack.smtp.waitForRecipients(created, 20_000);
+    await stack().smtp.waitForRecipients(created, 20_000);
     await next.stop('SIGTERM');
-    file.figures.mailsSent += stack.smtp.messages.length;
-    const duplicates = stack.smtp.duplicates();
+    file.figures.mailsSent += stack().smtp.messages.length;
+    const duplicates = stack().smtp.duplicates();
     file.figures.duplicates += [...duplicates.values()].reduce((n, c) => n + c - 1, 0);
     console.log(
       `[reliability] graceful-shutdown: ${deliveredBeforeExit} of ${created.length} mails out before exit, the rest by the next process`,
@@ -117,7 +100,7 @@ describeWithPostgres('SIGTERM under load', (databaseUrl) => {
   it('still exits within SHUTDOWN_TIMEOUT_SECONDS when a client never finishes its request', async () => {
     const timeoutSeconds = 2;
     const server = await startServer(
-      stack.env({ SHUTDOWN_TIMEOUT_SECONDS: String(timeoutSeconds) }),
+      stack().env({ SHUTDOWN_TIMEOUT_SECONDS: String(timeoutSeconds) }),
       {
         name: 'sigterm-stuck',
       },

@@ -1,16 +1,7 @@
-import { describeWithPostgres } from '@signup/testkit/vitest';
-import { beforeAll, expect, it } from 'vitest';
-import { openPool, unsettledMessages } from '../support/database.js';
+import { expect, it } from 'vitest';
+import { unsettledMessages } from '../support/database.js';
 import { eventually, json, keepAliveAgent, pool, send } from '../support/http-client.js';
-import { startServer, type ServerProcess } from '@signup/testkit';
-import {
-  activate,
-  newAccount,
-  register,
-  reliabilityFile,
-  startStack,
-  type Stack,
-} from '../support/stack.js';
+import { describeOnStack, activate, newAccount, register } from '../support/stack.js';
 
 interface Health {
   status: string;
@@ -38,45 +29,33 @@ async function waitForDegraded(url: string, timeoutMs: number): Promise<number> 
   return slowest;
 }
 
-describeWithPostgres(
+describeOnStack(
   'SMTP refusing, then hanging, restored within the codes lifetime',
-  (databaseUrl) => {
-    const file = reliabilityFile('smtp-outage');
-    let stack: Stack;
-    let server: ServerProcess;
-
-    beforeAll(async () => {
-      stack = await startStack(databaseUrl(), file.ledger);
-      file.defer(() => stack.close());
-      server = await startServer(stack.env({ ACTIVATION_CODE_TTL_SECONDS: '60' }), {
-        name: 'smtp-outage',
-      });
-    });
-
+  'smtp-outage',
+  ({ file, stack, server, openDb }) => {
     it('keeps answering 201, says degraded, then delivers all 100 mails exactly once', async () => {
-      const db = openPool(databaseUrl());
-      file.defer(() => db.end());
+      const db = openDb();
       const agent = keepAliveAgent(8);
       file.defer(() => agent.destroy());
       const accounts = Array.from({ length: 100 }, () => newAccount(file.ledger, 'outage'));
       const emails = accounts.map((a) => a.email);
 
       // 1. SMTP answers 421 to every connection.
-      stack.smtp.mode = 'refuse';
-      const refused = await pool(50, 8, (i) => register(server.url, accounts[i]!, { agent }));
-      await waitForDegraded(server.url, 15_000);
+      stack().smtp.mode = 'refuse';
+      const refused = await pool(50, 8, (i) => register(server().url, accounts[i]!, { agent }));
+      await waitForDegraded(server().url, 15_000);
 
       // 2. SMTP accepts connections and never says a word.
-      stack.smtp.mode = 'accept';
-      stack.smtpProxy.hang();
-      const hung = await pool(50, 8, (i) => register(server.url, accounts[50 + i]!, { agent }));
-      const slowestHealth = await waitForDegraded(server.url, 15_000);
+      stack().smtp.mode = 'accept';
+      stack().smtpProxy.hang();
+      const hung = await pool(50, 8, (i) => register(server().url, accounts[50 + i]!, { agent }));
+      const slowestHealth = await waitForDegraded(server().url, 15_000);
 
       const registrations = [...refused, ...hung];
       expect(registrations.map((r) => r.status)).toEqual(registrations.map(() => 201));
       expect(Math.max(...registrations.map((r) => r.ms))).toBeLessThan(3000);
       expect(slowestHealth).toBeLessThan(2500); // health does not hang with SMTP
-      expect(stack.smtp.messages).toHaveLength(0);
+      expect(stack().smtp.messages).toHaveLength(0);
       const expiresAt = new Map(
         registrations.map((r, i) => [
           emails[i]!,
@@ -85,9 +64,9 @@ describeWithPostgres(
       );
 
       // 3. SMTP is back: every message goes out once, before its code expires.
-      stack.smtpProxy.restore();
+      stack().smtpProxy.restore();
       const restoredAt = Date.now();
-      await stack.smtp.waitForRecipients(emails, Math.min(...expiresAt.values()) - Date.now());
+      await stack().smtp.waitForRecipients(emails, Math.min(...expiresAt.values()) - Date.now());
       const deliveredIn = Date.now() - restoredAt;
       await eventually(
         'the outbox to settle',
@@ -96,17 +75,17 @@ describeWithPostgres(
       );
       await new Promise((resolve) => setTimeout(resolve, 1500)); // room for a late duplicate to show
 
-      const duplicates = stack.smtp.duplicates(emails);
+      const duplicates = stack().smtp.duplicates(emails);
       file.figures.faultsSurvived += 2;
-      file.figures.mailsSent += stack.smtp.messages.length;
+      file.figures.mailsSent += stack().smtp.messages.length;
       file.figures.duplicates += [...duplicates.values()].reduce((n, c) => n + c - 1, 0);
       console.log(
         `[reliability] smtp-outage: 100 mails delivered ${deliveredIn} ms after SMTP returned`,
       );
 
       expect(Object.fromEntries(duplicates)).toEqual({});
-      expect(stack.smtp.messages).toHaveLength(100);
-      for (const mail of stack.smtp.messages) {
+      expect(stack().smtp.messages).toHaveLength(100);
+      for (const mail of stack().smtp.messages) {
         expect(mail.code).toMatch(/^\d{4}$/);
         expect(mail.subject).toBe('Your activation code');
         expect(mail.receivedAt).toBeLessThanOrEqual(expiresAt.get(mail.recipient)!);
@@ -114,20 +93,21 @@ describeWithPostgres(
 
       // The delivered code works, and health recovers.
       const first = accounts[0]!;
-      const code = stack.smtp.byRecipient(first.email)[0]!.code!;
-      expect((await activate(server.url, first, code)).status).toBe(200);
+      const code = stack().smtp.byRecipient(first.email)[0]!.code!;
+      expect((await activate(server().url, first, code)).status).toBe(200);
       await eventually(
         'health to say ok again',
         async () =>
-          json<Health>(await send(server.url, { path: '/api/v1/health' })).status === 'ok'
+          json<Health>(await send(server().url, { path: '/api/v1/health' })).status === 'ok'
             ? true
             : undefined,
         15_000,
         500,
       );
-      expect(server.exit).toBeNull();
+      expect(server().exit).toBeNull();
     });
 
     file.itLeaksNoSecrets();
   },
+  { name: 'smtp-outage', env: { ACTIVATION_CODE_TTL_SECONDS: '60' } },
 );

@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { TEST_SECRET } from '@signup/domain/testing';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { basicAuth, send, type HttpResult } from './http-client.js';
-import { capturedLines, killAllServers, startSmtpSink, type SmtpSink } from '@signup/testkit';
+import {
+  capturedLines,
+  killAllServers,
+  startServer,
+  startSmtpSink,
+  type ServerProcess,
+  type SmtpSink,
+  type StartServerOptions,
+} from '@signup/testkit';
+import { describeWithPostgres } from '@signup/testkit/vitest';
+import type pg from 'pg';
+import { openPool } from './database.js';
 import { SecretLedger } from './secrets.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import type http from 'node:http';
@@ -101,6 +112,69 @@ export async function startStack(databaseUrl: string, ledger: SecretLedger): Pro
       await smtp.close();
     },
   };
+}
+
+export type ReliabilityFile = ReturnType<typeof reliabilityFile>;
+
+/** What `describeOnStack` hands its body. */
+export interface StackSuite {
+  readonly file: ReliabilityFile;
+  readonly databaseUrl: () => string;
+  /** The stack, started by the describe's first beforeAll. */
+  readonly stack: () => Stack;
+  /** The server the describe was given (`server` option), started on the stack after it. */
+  readonly server: () => ServerProcess;
+  /** A pool straight to the test database, ended at afterAll. */
+  readonly openDb: () => pg.Pool;
+}
+
+/** The server a `describeOnStack` starts once its stack is up. */
+export interface ServerOnStack extends StartServerOptions {
+  readonly name: string;
+  /** Overrides of the stack's variables. */
+  readonly env?: Record<string, string | undefined>;
+}
+
+/**
+ * A reliability file's describe on PostgreSQL: its `reliabilityFile(label)`,
+ * a stack started (and closed at afterAll) before the body's own beforeAll,
+ * and, given `server`, one server on that stack.
+ */
+export function describeOnStack(
+  title: string,
+  label: string,
+  body: (suite: StackSuite) => void,
+  server?: ServerOnStack,
+): void {
+  describeWithPostgres(title, (databaseUrl) => {
+    const file = reliabilityFile(label);
+    let stack: Stack | undefined;
+    let started: ServerProcess | undefined;
+    beforeAll(async () => {
+      const opened = await startStack(databaseUrl(), file.ledger);
+      stack = opened;
+      file.defer(() => opened.close());
+      if (server) {
+        const { env, ...options } = server;
+        started = await startServer(opened.env(env), options);
+      }
+    });
+    body({
+      file,
+      databaseUrl,
+      stack: () => stack ?? fail('the stack is not started yet'),
+      server: () => started ?? fail('no server started on this stack'),
+      openDb: () => {
+        const db = openPool(databaseUrl());
+        file.defer(() => db.end());
+        return db;
+      },
+    });
+  });
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 export interface Account {

@@ -1,14 +1,7 @@
 import { PgOutbox, PgUserRepository } from '@signup/adapters';
 import { aRegistration } from '@signup/domain/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeOnPostgres, type Engine } from './support/engines.js';
-import {
-  activationCodeIn,
-  json,
-  runSignup,
-  uniqueEmail,
-  type RunOptions,
-} from './support/run-signup.js';
+import { activationCodeIn, describeOnPostgres, json, runOn, uniqueEmail } from './support/index.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -17,9 +10,8 @@ function otherCode(code: string): string {
   return String((Number(code) + 1) % 10_000).padStart(4, '0');
 }
 
-describeOnPostgres('signup commands', (engine: () => Engine) => {
-  const run = (args: string[], options: RunOptions = {}) =>
-    runSignup(args, { ...options, env: { ...engine().env(), ...options.env } });
+describeOnPostgres('signup commands', (engine) => {
+  const run = runOn(engine);
 
   /** Registers with console mail; returns the account's JSON and the code from the mail log. */
   async function register(email: string, env: Record<string, string> = {}) {

@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeOnBothEngines, type Engine } from './support/engines.js';
 import {
   activationCodeIn,
+  describeOnBothEngines,
   json,
-  runSignup,
+  runOn,
   uniqueEmail,
-  type RunOptions,
-} from './support/run-signup.js';
+} from './support/index.js';
 
 const PASSWORD = 'correct horse battery';
 /** Resends at once: the cooldown is not what these tests are about. */
@@ -26,9 +25,8 @@ function expectOneErrorLine(stderr: string) {
 // PostgreSQL and PGlite side by side (independent databases), on both cores;
 // within one engine the runs take turns (PGlite is one process at a time).
 describe.concurrent('signup unlock and the per-address limits', () => {
-  describeOnBothEngines('signup unlock', (engine: () => Engine) => {
-    const run = (args: string[], options: RunOptions = {}) =>
-      runSignup(args, { ...options, env: { ...engine().env(), ...NO_COOLDOWN, ...options.env } });
+  describeOnBothEngines('signup unlock', (engine) => {
+    const run = runOn(engine, NO_COOLDOWN);
 
     beforeAll(async () => {
       const migrated = await run(['migrate']);

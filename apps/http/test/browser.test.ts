@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { uniqueEmail } from './support/harness.js';
 import { startInProcess, type InProcessServer } from './support/in-process-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available)
-  console.warn(
-    `Swagger UI browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`,
-  );
+const available = chromiumAvailable('Swagger UI browser test');
 
 describe.skipIf(!available)('Swagger UI in a real browser', () => {
   let server: InProcessServer | undefined;
@@ -21,18 +16,7 @@ describe.skipIf(!available)('Swagger UI in a real browser', () => {
 
   it('opens /docs, tries out register, and sees 201', async () => {
     server = await startInProcess();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   pglite,
@@ -10,16 +10,12 @@ import {
   type SmtpSink,
 } from '@signup/testkit';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { uniqueEmail } from './support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available)
-  console.warn(
-    `Web pages browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`,
-  );
+const available = chromiumAvailable('Web pages browser test');
 
 /** SCREENSHOTS=1: the JavaScript run saves each step to docs/screenshots/ (for the README). */
 const SCREENSHOTS = process.env.SCREENSHOTS === '1' ? resolve(REPO_ROOT, 'docs/screenshots') : null;
@@ -72,18 +68,7 @@ describe.skipIf(!available)('Web pages in a real browser (Chromium)', () => {
       { ...database.env, SMTP_URL: sink.url, BCRYPT_COST: '4', LOG_LEVEL: 'warn' },
       { name: 'web-pages' },
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
