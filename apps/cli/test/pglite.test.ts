@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openPgliteSqlClient } from '@signup/adapters';
-import { describeOnPglite, type Engine } from './support/engines.js';
 import {
   activationCodeIn,
+  describeOnPglite,
   json,
   runSignup,
   uniqueEmail,
+  type Engine,
   type RunOptions,
-} from './support/run-signup.js';
+} from './support/index.js';
 import { closedPort } from '@signup/testkit';
 
 const PASSWORD = 'correct horse battery';
