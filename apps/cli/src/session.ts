@@ -22,8 +22,13 @@ export class Session {
   /**
    * Reads the configuration and opens the infrastructure: one try at the
    * database (2 s connect and ping timeouts, no retry loop: an operator
-   * wants the answer now), no automatic migration. Every command but
-   * `migrate` needs an up-to-date schema.
+   * wants the answer now). Every command but `migrate` needs an up-to-date
+   * schema. On PostgreSQL a schema behind is refused ("run signup migrate
+   * first": an operator's command does not migrate a shared database behind
+   * their back). On the embedded database opened here (DATA_DIR free) it is
+   * migrated first, as the server does, under DATA_DIR's lock; DATA_DIR held
+   * by a running server is reached through the socket it serves (the server
+   * migrated it when it started).
    */
   async open(
     options: { requireSchema: boolean } = { requireSchema: true },
@@ -35,12 +40,15 @@ export class Session {
       logger,
       migrate: false,
       connectRetryMs: 0,
+      reachRunningServer: true,
       mailLogger: createConsoleMailLogger(this.io, logger),
     });
     try {
       if (options.requireSchema) {
         const pending = await pendingMigrations(infrastructure.sql);
-        if (pending.length > 0) throw new SchemaOutdatedError(pending);
+        if (pending.length > 0 && infrastructure.sql.engine === 'pglite') {
+          await infrastructure.migrations.migrate(logger);
+        } else if (pending.length > 0) throw new SchemaOutdatedError(pending);
       }
     } catch (error) {
       await infrastructure.close().catch(() => undefined);

@@ -64,6 +64,8 @@ export async function buildContainer(
       migrate: true,
       connectRetryMs: overrides.connectRetryMs ?? DEFAULT_CONNECT_RETRY_MS,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      // Embedded database: the CLI reaches it through DATA_DIR's socket while we run.
+      serveLocalSocket: true,
       ...(overrides.mailer ? { mailer: overrides.mailer } : {}),
     }));
 

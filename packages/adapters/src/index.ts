@@ -4,6 +4,7 @@ export * from './sql/sql-client.js';
 export * from './postgres/pg-sql-client.js';
 export * from './embedded/pglite-sql-client.js';
 export { DataDirInUseError } from './embedded/data-dir-lock.js';
+export { LOCAL_SOCKET_FILE, connectLocalSocket } from './embedded/local-socket.js';
 export {
   migrate,
   pendingMigrations,

@@ -9,6 +9,8 @@ import {
 } from '@signup/domain';
 import { BcryptPasswordHasher } from './bcrypt/bcrypt-password-hasher.js';
 import type { DatabaseSettings, MailSettings, SharedConfig } from './config/config.js';
+import { DataDirInUseError } from './embedded/data-dir-lock.js';
+import { connectLocalSocket } from './embedded/local-socket.js';
 import { openPgliteSqlClient } from './embedded/pglite-sql-client.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ConsoleMailer } from './mail/console-mailer.js';
@@ -86,6 +88,13 @@ export interface OpenInfrastructureOptions {
   readonly mailLogger?: Logger;
   /** Replaces the real mailer (tests). */
   readonly mailer?: Mailer;
+  /** Embedded database: serve it to local processes on a socket in DATA_DIR (the server). */
+  readonly serveLocalSocket?: boolean;
+  /**
+   * Embedded database: when another process holds DATA_DIR, reach its
+   * database through the socket it serves (the CLI while the server runs).
+   */
+  readonly reachRunningServer?: boolean;
 }
 
 const RETRY_BASE_MS = 250;
@@ -101,7 +110,7 @@ export async function openInfrastructure(
 ): Promise<Infrastructure> {
   const { logger } = options;
   const keyring = await openKeyring(settings.secret, settings.database);
-  const sql = await openSqlClient(settings.database, logger);
+  const sql = await openSqlClient(settings.database, logger, options);
   const migrations = new MigrationStatus(sql);
   try {
     await waitForDatabase(sql, options.connectRetryMs ?? 0, logger);
@@ -150,20 +159,33 @@ export async function openInfrastructure(
 }
 
 /** PostgreSQL when `databaseUrl` is set, else the embedded PGlite in `dataDir`. */
-export function openSqlClient(
+export async function openSqlClient(
   settings: DatabaseSettings,
   logger: Logger = silentLogger,
+  embedded: Pick<OpenInfrastructureOptions, 'serveLocalSocket' | 'reachRunningServer'> = {},
 ): Promise<SqlClient> {
   if (settings.databaseUrl) {
-    return Promise.resolve(
-      createPgSqlClient({
-        connectionString: settings.databaseUrl,
-        poolMax: settings.poolMax,
-        logger,
-      }),
-    );
+    return createPgSqlClient({
+      connectionString: settings.databaseUrl,
+      poolMax: settings.poolMax,
+      logger,
+    });
   }
-  return openPgliteSqlClient({ dataDir: settings.dataDir, logger });
+  try {
+    return await openPgliteSqlClient({
+      dataDir: settings.dataDir,
+      logger,
+      serveLocalSocket: embedded.serveLocalSocket ?? false,
+    });
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError) || !embedded.reachRunningServer) throw error;
+    // Held by a live process: its socket, if it serves one; else the refusal.
+    try {
+      return await connectLocalSocket(settings.dataDir, logger);
+    } catch {
+      throw error;
+    }
+  }
 }
 
 /** SmtpMailer when `smtpUrl` is set, else the ConsoleMailer writing to `logger`. */

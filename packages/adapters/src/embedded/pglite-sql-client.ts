@@ -8,11 +8,18 @@ import {
   type SqlResult,
 } from '../sql/sql-client.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { Gate, serveLocalSocket, type LocalSocketServer } from './local-socket.js';
 
 export interface PgliteSqlClientOptions {
   /** Where the embedded database lives; created when missing. */
   readonly dataDir: string;
   readonly logger?: Logger;
+  /**
+   * Also serve the database to local processes (the CLI) on a Unix socket in
+   * `dataDir` (see local-socket.ts). The server does; a socket that cannot be
+   * created (a path too long for a socket) is logged, not fatal.
+   */
+  readonly serveLocalSocket?: boolean;
 }
 
 type Queryable = Pick<PGlite | Transaction, 'query' | 'exec'>;
@@ -55,7 +62,7 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
   }
   /** Listeners per channel LISTENed to (once each, for the client's lifetime). */
   const listening = new Map<string, Set<() => void>>();
-  const stopNotifying = db.onNotification((channel) => {
+  const notify = (channel: string) => {
     for (const listener of [...(listening.get(channel) ?? [])]) {
       try {
         listener();
@@ -63,7 +70,21 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
         logger.error({ channel, err: (error as Error).message }, 'notification listener failed');
       }
     }
-  });
+  };
+  const stopNotifying = db.onNotification(notify);
+  /** This process's statements and the local socket's clients take turns on PGlite. */
+  const gate = new Gate();
+  let socket: LocalSocketServer | undefined;
+  if (options.serveLocalSocket) {
+    try {
+      socket = await serveLocalSocket({ db, gate, dataDir: options.dataDir, notify, logger });
+    } catch (error) {
+      logger.warn(
+        { dataDir: options.dataDir, err: (error as Error).message },
+        'cannot serve the embedded database on a local socket; the CLI cannot reach it while this process runs',
+      );
+    }
+  }
   let closed = false;
   logger.debug({ dataDir: options.dataDir }, 'embedded database (PGlite) opened');
 
@@ -71,16 +92,18 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
     engine: 'pglite',
 
     query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
-      return mappingDatabaseErrors(() => run<R>(db, text, params));
+      return mappingDatabaseErrors(() => gate.run(() => run<R>(db, text, params)));
     },
 
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       return mappingDatabaseErrors(() =>
-        db.transaction((transaction) =>
-          fn({
-            query: <R extends object>(text: string, params?: readonly unknown[]) =>
-              run<R>(transaction, text, params),
-          }),
+        gate.run(() =>
+          db.transaction((transaction) =>
+            fn({
+              query: <R extends object>(text: string, params?: readonly unknown[]) =>
+                run<R>(transaction, text, params),
+            }),
+          ),
         ),
       );
     },
@@ -98,9 +121,11 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
         listeners = new Set();
         listening.set(channel, listeners);
         // Queued now, so it runs before any statement issued after this call.
-        db.exec(`LISTEN ${channel}`).catch((error: unknown) => {
-          logger.warn({ channel, err: (error as Error).message }, 'LISTEN failed');
-        });
+        gate
+          .run(() => db.exec(`LISTEN ${channel}`))
+          .catch((error: unknown) => {
+            logger.warn({ channel, err: (error as Error).message }, 'LISTEN failed');
+          });
       }
       const subscribed = listeners;
       subscribed.add(listener);
@@ -115,6 +140,8 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
       stopNotifying();
       listening.clear();
       try {
+        await socket?.close();
+        await gate.run(() => Promise.resolve());
         await db.close();
       } finally {
         release();
