@@ -11,7 +11,7 @@ import {
   type SqlClient,
 } from '@signup/adapters';
 import { startServer, type ServerProcess } from '@signup/testkit';
-import { activationCodeIn, json, runSignup, uniqueEmail } from './support/run-signup.js';
+import { activationCodeIn, json, runSignup, uniqueEmail } from './support/index.js';
 
 const PASSWORD = 'correct horse battery';
 
