@@ -63,7 +63,10 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<FloodSample[]> {
   const { requests, concurrency, seconds, ratePerSecond } = job;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout
+  // closes them: otherwise a request sent on a socket the server is closing at that
+  // moment meets ECONNRESET (the keep-alive race of every HTTP client, not the server's).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, timeout: 4_000 });
   await send(requests[0]!, agent); // this process's cold start, outside the measurement
   const start = performance.now();
   const deadline = start + seconds * 1000;
