@@ -89,13 +89,13 @@ describe('the limits of proof of email control', () => {
     const { activation } = loadSharedConfig({
       ACTIVATION_LOCKOUT_SECONDS: '1',
       ACTIVATION_LOCKOUT_MAX_SECONDS: '3600',
-      MAIL_PER_ADDRESS_PER_DAY: ' 10000 ',
+      MAIL_PER_ADDRESS_PER_DAY: ' 1000000 ',
       PASSWORD_FAILURES_PER_15_MINUTES: '3',
     });
     expect(activation).toMatchObject({
       lockoutSeconds: 1,
       lockoutMaxSeconds: 3600,
-      mailPerMailboxPerDay: 10_000,
+      mailPerMailboxPerDay: 1_000_000, // the edge: the largest allowed
       passwordFailuresPer15Minutes: 3,
     });
   });
@@ -103,8 +103,8 @@ describe('the limits of proof of email control', () => {
   it.each([
     ['ACTIVATION_LOCKOUT_SECONDS', ['0', '-1', '1.5', 'sixty', '31536001']],
     ['ACTIVATION_LOCKOUT_MAX_SECONDS', ['0', '-5', '1e3', 'none']],
-    ['MAIL_PER_ADDRESS_PER_DAY', ['0', '10001', '2.5', 'ten']],
-    ['PASSWORD_FAILURES_PER_15_MINUTES', ['0', '10001', '-1', 'x']],
+    ['MAIL_PER_ADDRESS_PER_DAY', ['0', '1000001', '2.5', 'ten']],
+    ['PASSWORD_FAILURES_PER_15_MINUTES', ['0', '1000001', '-1', 'x']],
   ])('%s refuses bad values', (variable, values) => {
     for (const value of values) {
       const error = refusal({ [variable]: value });
