@@ -69,6 +69,10 @@ export const projects: TestProjectInlineConfiguration[] = [
       testTimeout: 300_000,
       hookTimeout: 180_000,
       fileParallelism: false,
+      // Its own group, one file at a time, after the parallel projects (group 0). Left at
+      // groupOrder 0, vitest would run these files in a group of their own after every
+      // numbered group, that is after the flood.
+      sequence: { groupOrder: 1 },
     },
   },
   {
@@ -76,12 +80,13 @@ export const projects: TestProjectInlineConfiguration[] = [
     test: {
       // The flood asserts latency bounds (probes p99 <= 100 ms, shed answers <= 50 ms): it
       // runs alone, after every other project has finished, so that no other suite shares
-      // the two cores with it (groupOrder 1; all the others are 0 and run together first).
+      // the two cores with it (groupOrder 2: vitest runs the groups one after another, the
+      // parallel projects in 0, reliability in 1).
       name: 'overload',
       include: ['test/reliability/flood.test.ts'],
       testTimeout: 300_000,
       hookTimeout: 180_000,
-      sequence: { groupOrder: 1 },
+      sequence: { groupOrder: 2 },
     },
   },
 ];
