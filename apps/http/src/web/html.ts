@@ -1,7 +1,11 @@
+import { escapeHtml } from '@signup/adapters';
+
 /**
  * HTML built by tagged templates: every interpolated value is escaped unless
  * it is already `Html` (the output of another template). A page is therefore
- * safe by construction; nothing in `web/` concatenates markup by hand.
+ * safe by construction; nothing in `web/` concatenates markup by hand. The
+ * escape is the adapters' one (the activation email's): element content and
+ * quoted attribute values alike.
  */
 export class Html {
   constructor(readonly text: string) {}
@@ -13,19 +17,6 @@ export class Html {
 /** What a template may interpolate: `null`, `undefined` and `false` render as nothing. */
 export type Interpolation =
   Html | string | number | null | undefined | false | readonly Interpolation[];
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for element content and quoted attribute values alike. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
