@@ -1,6 +1,7 @@
 import { HashingOverloadedError } from '@signup/adapters';
 import { isRefusal } from '@signup/domain';
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler } from 'express';
+import { attachErrorForLog } from '../observability/request-logging.js';
 import { httpProblems } from './http-problems.js';
 import { sendProblem, type Problem } from './problem.js';
 import { problemForRefusal, type ProblemResponse } from './problem-mapping.js';
@@ -39,11 +40,6 @@ export function problemFor(error: unknown): ProblemResponse {
   return { body: parsed ?? httpProblems.internalError(), headers: {} };
 }
 
-/** Lets the request's log line carry the error (pino-http reads `res.err`). */
-function attachForLog(res: Response, error: unknown): void {
-  (res as unknown as { err?: unknown }).err = error;
-}
-
 /** The last middleware: problem+json for everything, never a stack trace in a body. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   if (res.headersSent) {
@@ -51,6 +47,6 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, nex
     return;
   }
   const { body, headers } = problemFor(error);
-  if (body.status >= 500) attachForLog(res, error);
+  if (body.status >= 500) attachErrorForLog(res, error);
   sendProblem(res, body, headers);
 };

@@ -1,6 +1,7 @@
 import type { RateLimiter } from '@signup/adapters';
 import type { Clock } from '@signup/domain';
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
+import { attachErrorForLog } from '../observability/request-logging.js';
 import { clientKey } from './client-key.js';
 import { httpProblems } from './http-problems.js';
 import { sendProblem } from './problem.js';
@@ -19,7 +20,7 @@ export function rateLimit(limiter: RateLimiter | null, clock: Clock): RequestHan
     try {
       verdict = await limiter.consume(clientKey(req.ip), clock.now());
     } catch (error) {
-      attachForLog(res, error);
+      attachErrorForLog(res, error);
       sendProblem(res, httpProblems.serviceUnavailable());
       return;
     }
@@ -29,9 +30,4 @@ export function rateLimit(limiter: RateLimiter | null, clock: Clock): RequestHan
     }
     sendProblem(res, httpProblems.rateLimited(Math.max(1, Math.ceil(verdict.retryAfterSeconds))));
   };
-}
-
-/** The request's log line carries the store's error (pino-http reads `res.err`). */
-function attachForLog(res: Response, error: unknown): void {
-  (res as unknown as { err?: unknown }).err = error;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id.js';
@@ -40,6 +40,11 @@ function headersForLog(headers: Record<string, unknown>): Record<string, unknown
       name === 'referer' && typeof value === 'string' ? value.split(/[?#]/, 1)[0] : value;
   }
   return logged;
+}
+
+/** Lets the request's log line carry `error` (pino-http, and errorsOnly below, read `res.err`). */
+export function attachErrorForLog(res: Response, error: unknown): void {
+  (res as unknown as { err?: unknown }).err = error;
 }
 
 interface SerializedRequest {
