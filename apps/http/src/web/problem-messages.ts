@@ -28,8 +28,8 @@ const wait = (problem: Problem) =>
  * The problem the API would answer (its status comes from the one refusal
  * table, problemForRefusal, through the error handler) told in words, on the
  * control it is about. This is wording only: no status is decided here.
- * Codes without wording of their own (HTTP-level problems, codes added later)
- * are told by their status.
+ * Codes without wording of their own (HTTP-level problems, rate_limited, codes
+ * added later) are told by their status.
  */
 export function messagesFor(problem: Problem, step: Step, now: Date): PageMessage[] {
   // A refusal of a new code belongs to the button on the code page, to the address on the register page.
@@ -79,8 +79,6 @@ export function messagesFor(problem: Problem, step: Step, now: Date): PageMessag
           text: `This mailbox has had all its activation emails for today. Try again in ${wait(problem)}.`,
         },
       ];
-    case 'rate_limited':
-      return [{ control: null, text: `Too many attempts. Wait ${wait(problem)}, then try again.` }];
     case 'activation_code_invalid': {
       const left = problem.attemptsRemaining ?? 0;
       return [
