@@ -7,7 +7,6 @@ import type {
   Outbox,
 } from '@signup/domain';
 import { silentLogger, type Logger } from '../logger.js';
-import { maskEmailsIn } from '../mail/mask-email.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 
 export type DispatchEvent = {
@@ -293,8 +292,9 @@ export class OutboxDispatcher {
     try {
       await this.mailer.send({ to: message.to, code, codeExpiresAt: message.codeExpiresAt });
     } catch (error) {
-      // Logged and stored for operators, with any address in it masked.
-      const detail = maskEmailsIn(error instanceof Error ? error.message : String(error));
+      // Logged and stored for operators as the mailer worded it: a mailer
+      // whose errors quote the recipient masks them itself (SmtpMailer).
+      const detail = error instanceof Error ? error.message : String(error);
       const delayMs = backoffDelayMs(message.attempts + 1, this.backoff);
       await this.outbox.reschedule(
         message.id,
