@@ -1,6 +1,6 @@
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import { silentLogger, type Logger } from '../logger.js';
-import { mappingDatabaseErrors, withTimeout } from '../sql/connection-errors.js';
+import { mappingDatabaseErrors, timedPing } from '../sql/connection-errors.js';
 import {
   assertChannelName,
   type SqlClient,
@@ -108,10 +108,8 @@ export async function openPgliteSqlClient(options: PgliteSqlClientOptions): Prom
       );
     },
 
-    async ping(timeoutMs: number): Promise<number> {
-      const started = performance.now();
-      await withTimeout(client.query('SELECT 1'), timeoutMs, 'database ping');
-      return performance.now() - started;
+    ping(timeoutMs: number): Promise<number> {
+      return timedPing(client, timeoutMs);
     },
 
     listen(channel: string, listener: () => void): () => void {

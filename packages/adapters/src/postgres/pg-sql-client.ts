@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { silentLogger, type Logger } from '../logger.js';
-import { mappingDatabaseErrors, withTimeout } from '../sql/connection-errors.js';
+import { mappingDatabaseErrors, timedPing } from '../sql/connection-errors.js';
 import {
   assertChannelName,
   type SqlClient,
@@ -130,10 +130,8 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
       });
     },
 
-    async ping(timeoutMs: number): Promise<number> {
-      const started = performance.now();
-      await withTimeout(probe.query('SELECT 1'), timeoutMs, 'database ping');
-      return performance.now() - started;
+    ping(timeoutMs: number): Promise<number> {
+      return timedPing(probe, timeoutMs);
     },
 
     listen(channel: string, listener: () => void): () => void {

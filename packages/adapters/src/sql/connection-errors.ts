@@ -1,4 +1,5 @@
 import { InfrastructureUnavailableError } from '@signup/domain';
+import type { SqlExecutor } from './sql-client.js';
 
 /** Socket-level failures: the server cannot be reached or went away. */
 const NETWORK_CODES = new Set([
@@ -63,11 +64,7 @@ export async function mappingDatabaseErrors<T>(fn: () => Promise<T>): Promise<T>
 }
 
 /** Rejects with InfrastructureUnavailableError when `promise` takes longer than `timeoutMs`. */
-export async function withTimeout<T>(
-  promise: Promise<T>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -83,4 +80,11 @@ export async function withTimeout<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** SqlClient.ping on `db`: `SELECT 1` bounded by `timeoutMs`; resolves with the latency in ms. */
+export async function timedPing(db: SqlExecutor, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  await withTimeout(db.query('SELECT 1'), timeoutMs, 'database ping');
+  return performance.now() - started;
 }
