@@ -29,9 +29,11 @@ async function embeddedSecret(database: DatabaseSettings): Promise<string> {
   }
   await mkdir(database.dataDir, { recursive: true });
   const file = join(database.dataDir, SECRET_FILE);
+  const generated = randomBytes(32).toString('hex');
   try {
     // 'wx': only the first process creates it; a second one reads what the first wrote.
-    await writeFile(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+    await writeFile(file, `${generated}\n`, { flag: 'wx', mode: 0o600 });
+    return generated;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
