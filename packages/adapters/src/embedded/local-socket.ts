@@ -27,7 +27,7 @@ import type { SqlClient } from '../sql/sql-client.js';
 
 /** The socket's file name in DATA_DIR: libpq's name for port 5432. */
 export const LOCAL_SOCKET_FILE = '.s.PGSQL.5432';
-export const LOCAL_SOCKET_PORT = 5432;
+const LOCAL_SOCKET_PORT = 5432;
 
 /** A client holding the gate (inside a transaction) and silent this long is cut off. */
 const HELD_IDLE_MS = 10_000;
@@ -65,7 +65,6 @@ export class Gate {
 }
 
 export interface LocalSocketServer {
-  readonly path: string;
   close(): Promise<void>;
 }
 
@@ -267,7 +266,6 @@ export async function serveLocalSocket(
 
   let closed: Promise<void> | undefined;
   return {
-    path,
     close() {
       closed ??= new Promise<void>((done) => {
         server.close(() => done());
