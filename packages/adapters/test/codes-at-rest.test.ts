@@ -44,6 +44,18 @@ describeOnEngines(
       return rows.map((r) => r.row);
     }
 
+    /** A dispatcher over the world's outbox and clock that records what it sends. */
+    function recordingDispatcher() {
+      const mailer = new RecordingMailer();
+      const dispatcher = new OutboxDispatcher({
+        outbox: world.outbox,
+        mailer,
+        clock: world.clock,
+        keyring: testKeyring,
+      });
+      return { mailer, dispatcher };
+    }
+
     async function sealedCodesOf(userId: string) {
       const { rows } = await sql.query<{ sealed_code: string | null; state: string }>(
         `SELECT sealed_code,
@@ -94,13 +106,7 @@ describeOnEngines(
     it('markSent erases the sealed code; the mailer got the plain one', async () => {
       const email = 'grace.hopper@example.test';
       const { user } = await world.service.register.execute({ email, password: PASSWORD });
-      const mailer = new RecordingMailer();
-      const dispatcher = new OutboxDispatcher({
-        outbox: world.outbox,
-        mailer,
-        clock: world.clock,
-        keyring: testKeyring,
-      });
+      const { mailer, dispatcher } = recordingDispatcher();
       await dispatcher.deliverDue({ userId: user.id });
       expect(mailer.codesFor(email)).toEqual([PLAIN]);
       expect(await sealedCodesOf(user.id)).toEqual([{ sealed_code: null, state: 'sent' }]);
@@ -113,13 +119,7 @@ describeOnEngines(
         password: PASSWORD,
       });
       world.clock.advanceSeconds(60); // the code expires: the dispatcher drops it unsent
-      const mailer = new RecordingMailer();
-      const dispatcher = new OutboxDispatcher({
-        outbox: world.outbox,
-        mailer,
-        clock: world.clock,
-        keyring: testKeyring,
-      });
+      const { mailer, dispatcher } = recordingDispatcher();
       expect(await dispatcher.deliverDue({ userId: expiring.user.id })).toMatchObject({
         dropped: 1,
       });
