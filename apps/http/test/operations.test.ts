@@ -6,7 +6,13 @@ import type { Lifecycle } from '../src/observability/lifecycle.js';
 import { TOKENS } from '../src/tokens.js';
 import { describeEngines } from './support/describe-engines.js';
 import { capturingLogger } from './support/log-capture.js';
-import { basic, PASSWORD, registerUser, uniqueEmail } from './support/harness.js';
+import {
+  basic,
+  findByEmailRejects,
+  PASSWORD,
+  registerUser,
+  uniqueEmail,
+} from './support/harness.js';
 
 describeEngines('health, probes, metrics and logs', (h) => {
   it('GET /api/v1/health: 200 ok with version, uptime and every check', async () => {
@@ -279,12 +285,7 @@ describeEngines('health, probes, metrics and logs', (h) => {
     const { logger, lines } = capturingLogger();
     const broken = await h().variant({
       logger,
-      infrastructure: (base) => ({
-        ...base,
-        users: Object.assign(Object.create(base.users) as typeof base.users, {
-          findByEmail: () => Promise.reject(new Error('kaboom')),
-        }),
-      }),
+      infrastructure: findByEmailRejects(new Error('kaboom')),
     });
     const res = await request(broken.app)
       .post('/api/v1/register')

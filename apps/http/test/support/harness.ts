@@ -153,6 +153,16 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}.${process.pid}.${Date.now().toString(36)}.${counter}@example.com`;
 }
 
+/** A `variant` infrastructure whose user lookup by email rejects with `error` (a database down, a crash). */
+export const findByEmailRejects =
+  (error: Error) =>
+  (base: Infrastructure): Infrastructure => ({
+    ...base,
+    users: Object.assign(Object.create(base.users) as typeof base.users, {
+      findByEmail: () => Promise.reject(error),
+    }),
+  });
+
 export const PASSWORD = 'correct horse battery';
 
 /** Registers `email` and returns its mailed code. */
