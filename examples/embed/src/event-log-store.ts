@@ -280,13 +280,8 @@ export class EventLogStore implements UserRepository, Outbox {
     if (user) {
       const row = user.toPrimitives();
       event.user = toJson({ ...row, version: row.version + 1 });
-      if (change.retireUnsentMessages) {
-        const at = message?.code.issuedAt ?? user.activatedAt ?? new Date();
-        event.retired = {
-          at: at.toISOString(),
-          reason: user.isActive ? 'account activated' : 'replaced by a newer code',
-        };
-      }
+      const retire = change.retireUnsentMessages;
+      if (retire) event.retired = { at: retire.at.toISOString(), reason: retire.reason };
       // A message belongs to `user` (it goes to the account's email): without one, none is queued.
       if (message) {
         event.message = {

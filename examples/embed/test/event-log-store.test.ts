@@ -64,7 +64,7 @@ describe('EventLogStore persistence', () => {
     await store.commit({
       user: stored.withCode(next.code),
       message: next,
-      retireUnsentMessages: true,
+      retireUnsentMessages: { at: next.code.issuedAt, reason: 'replaced by a newer code' },
     });
     const [claimed] = await store.claimDue(later(10), 10, later(40), { userId: user.id });
     await store.reschedule(claimed?.id ?? '', later(20), 'connection refused');
@@ -76,7 +76,10 @@ describe('EventLogStore persistence', () => {
     expect(testKeyring.open(again?.sealedCode ?? '')).toBe('2222');
     const current = (await reopened.findById(user.id)) as User;
     expect(current.version).toBe(2);
-    await reopened.commit({ user: current.activated(later(21)), retireUnsentMessages: true });
+    await reopened.commit({
+      user: current.activated(later(21)),
+      retireUnsentMessages: { at: later(21), reason: 'account activated' },
+    });
     expect(await new EventLogStore(file).latestMessageState(user.id)).toBe('dropped');
     expect((await new EventLogStore(file).stats(later(30))).pending).toBe(0);
   });

@@ -60,14 +60,13 @@ export class PgUserRepository implements UserRepository {
           ]);
         }
         if (change.user) await writeUser(tx, change.user);
-        if (change.user && change.retireUnsentMessages) {
-          const user = change.user;
-          const at = change.message?.code.issuedAt ?? user.activatedAt ?? new Date();
+        const retire = change.retireUnsentMessages;
+        if (change.user && retire) {
           await tx.query(
             `UPDATE outbox
                 SET dropped_at = $2, sealed_code = NULL, leased_until = NULL, last_error = $3
               WHERE user_id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
-            [user.id, at, user.isActive ? 'account activated' : 'replaced by a newer code'],
+            [change.user.id, retire.at, retire.reason],
           );
         }
         if (change.user && change.message) await queueMessage(tx, change.user, change.message);

@@ -30,8 +30,11 @@ export interface AccountChange {
   readonly mailbox?: { readonly next: Mailbox; readonly forgetAt: Date };
   /** An activation email to queue for `user`. */
   readonly message?: OutgoingActivation;
-  /** Drop `user`'s unsent messages (their code was replaced or spent) and erase their codes. */
-  readonly retireUnsentMessages?: boolean;
+  /**
+   * Drop `user`'s unsent messages (their code was replaced or spent) at `at`,
+   * recording `reason`, and erase their codes.
+   */
+  readonly retireUnsentMessages?: { readonly at: Date; readonly reason: string };
 }
 
 export interface ListUsersQuery {

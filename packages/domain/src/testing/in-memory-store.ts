@@ -110,19 +110,13 @@ export class InMemoryUserRepository implements UserRepository {
       return Promise.resolve(false);
     }
 
-    const at = change.message?.code.issuedAt ?? user?.activatedAt ?? new Date();
     if (replaces) {
       db.users.delete(replaces.id);
       for (const [id, m] of db.messages) if (m.userId === replaces.id) db.messages.delete(id);
     }
     if (user) {
-      if (change.retireUnsentMessages) {
-        this.dropUnsent(
-          user.id,
-          at,
-          user.isActive ? 'account activated' : 'replaced by a newer code',
-        );
-      }
+      const retire = change.retireUnsentMessages;
+      if (retire) this.dropUnsent(user.id, retire.at, retire.reason);
       const row = user.toPrimitives();
       db.users.set(user.id, structuredClone({ ...row, version: row.version + 1 }));
       if (change.message) db.queue(user.id, user.email, change.message);

@@ -95,7 +95,7 @@ export class ActivateUser {
       const committed = await users.commit({
         user: active,
         mailbox: mailboxWrite(mailbox.cleared(), policy),
-        retireUnsentMessages: true,
+        retireUnsentMessages: { at: now, reason: 'account activated' },
       });
       return committed ? active.toPublic() : LOST_RACE;
     });

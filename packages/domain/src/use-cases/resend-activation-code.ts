@@ -74,7 +74,7 @@ export class ResendActivationCode {
         user: user.withCode(activation.code),
         mailbox: mailboxWrite(mailbox.withMailSent(now), policy),
         message: activation,
-        retireUnsentMessages: true,
+        retireUnsentMessages: { at: now, reason: 'replaced by a newer code' },
       });
       return committed ? { activationCodeExpiresAt: activation.code.expiresAt } : LOST_RACE;
     });

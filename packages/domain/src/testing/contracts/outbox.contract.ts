@@ -37,7 +37,7 @@ export function outboxContract(name: string, factory: StoreFactory): void {
       const ok = await store.users.commit({
         user: stored.withCode(activation.code),
         message: activation,
-        retireUnsentMessages: true,
+        retireUnsentMessages: { at: activation.code.issuedAt, reason: 'replaced by a newer code' },
       });
       expect(ok).toBe(true);
     }

@@ -192,7 +192,7 @@ export function userRepositoryContract(name: string, factory: StoreFactory): voi
         await store.users.commit({
           user: stored.withCode(next.code),
           message: next,
-          retireUnsentMessages: true,
+          retireUnsentMessages: { at: next.code.issuedAt, reason: 'replaced by a newer code' },
         }),
       ).toBe(true);
       const claimed = await store.outbox.claimDue(future(now, 31), 1000, future(now, 32), {
@@ -204,7 +204,7 @@ export function userRepositoryContract(name: string, factory: StoreFactory): voi
       expect(
         await store.users.commit({
           user: current.activated(future(now, 33)),
-          retireUnsentMessages: true,
+          retireUnsentMessages: { at: future(now, 33), reason: 'account activated' },
         }),
       ).toBe(true);
       expect(
