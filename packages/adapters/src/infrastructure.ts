@@ -147,9 +147,7 @@ export async function openInfrastructure(
         wake: (listener) => outbox.onMessageQueued(listener),
         leaseSeconds,
         // Sent and dropped messages are deleted after 7 days, by the dispatcher.
-        retention: {
-          deleteSettledBefore: (before, limit) => outbox.deleteSettledBefore(before, limit),
-        },
+        retention: outbox,
       }),
     async close() {
       await mailer.close().catch(() => undefined);

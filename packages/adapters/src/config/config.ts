@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultActivationPolicy, type ActivationPolicy } from '@signup/domain';
+import { defaultActivationPolicy, SECRET_MIN_BYTES, type ActivationPolicy } from '@signup/domain';
 
 /*
  * The one environment parser. This module reads the variables every app
@@ -125,8 +125,8 @@ const url = (protocols: readonly string[]) =>
 
 const sender = 'a sender such as "signup <no-reply@example.com>"';
 
-/** A signup secret is at least this many bytes (`openssl rand -hex 32` makes 64). */
-export const SIGNUP_SECRET_MIN_BYTES = 32;
+/** A signup secret is at least this many bytes (the keyring's rule; `openssl rand -hex 32` makes 64). */
+export const SIGNUP_SECRET_MIN_BYTES = SECRET_MIN_BYTES;
 const MAKE_SECRET = 'make one with `openssl rand -hex 32`';
 
 const secretText = z
