@@ -25,7 +25,7 @@ import { setPriority } from 'node:os';
  * checked. Linux only (a thread's nice value is its own there); elsewhere,
  * or if refused, nothing changes. Imported first by main.ts.
  */
-export const BACKGROUND_THREAD_NICENESS = 10;
+const BACKGROUND_THREAD_NICENESS = 10;
 
 try {
   await stat('.'); // a pool job: the pool's threads exist after it, if they did not before

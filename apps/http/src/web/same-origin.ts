@@ -34,7 +34,7 @@ const one = (value: string | string[] | undefined) =>
  * same-origin), so only a non-browser client lacks them, and the pages are
  * for browsers (scripts use /api/v1).
  */
-export function isSameOrigin(req: Request): boolean {
+function isSameOrigin(req: Request): boolean {
   const site = one(req.headers['sec-fetch-site']);
   if (site !== undefined) return site === 'same-origin' || site === 'none';
   const own = ownHost(req);
