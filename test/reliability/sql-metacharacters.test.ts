@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { anomalies, consistency } from '../support/database.js';
-import { basicAuth, send, type HttpResult } from '../support/http-client.js';
-import { describeOnStack, activate } from '../support/stack.js';
+import { basicAuth, type HttpResult } from '../support/http-client.js';
+import { activate, describeOnStack, register } from '../support/stack.js';
 
 /** Each would change the database, or take 3 s, if it ever reached SQL as text. */
 const PAYLOADS = [
@@ -42,12 +42,11 @@ describeOnStack(
         const password = `${payload}-password-${i}`;
         file.ledger.password(password);
         file.ledger.authorization(basicAuth(email, password));
-        const registered = await send(server().url, {
-          method: 'POST',
-          path: '/api/v1/register',
-          body: { email, password },
-          headers: { 'x-request-id': payload.replace(/[^\x20-\x7e]/g, '') },
-        });
+        const registered = await register(
+          server().url,
+          { email, password },
+          { headers: { 'x-request-id': payload.replace(/[^\x20-\x7e]/g, '') } },
+        );
         results.push({
           field: 'password (and an email with a quote)',
           payload,
@@ -57,10 +56,9 @@ describeOnStack(
 
         // email: an address with the payload as its local part is refused or stored as given
         const injectedEmail = `${payload}@example.com`;
-        const second = await send(server().url, {
-          method: 'POST',
-          path: '/api/v1/register',
-          body: { email: injectedEmail, password: `password-${i}-long` },
+        const second = await register(server().url, {
+          email: injectedEmail,
+          password: `password-${i}-long`,
         });
         results.push({ field: 'email', payload, result: second });
         if (second.status === 201) {
@@ -71,25 +69,16 @@ describeOnStack(
         }
 
         // Basic Auth user and password, and the code
+        const intruder = { email: payload, password: payload };
         results.push({
           field: 'Authorization',
           payload,
-          result: await send(server().url, {
-            method: 'POST',
-            path: '/api/v1/activate',
-            headers: { authorization: basicAuth(payload, payload) },
-            body: { code: '1234' },
-          }),
+          result: await activate(server().url, intruder, '1234'),
         });
         results.push({
           field: 'code',
           payload,
-          result: await send(server().url, {
-            method: 'POST',
-            path: '/api/v1/activate',
-            headers: { authorization: basicAuth(email, password) },
-            body: { code: payload },
-          }),
+          result: await activate(server().url, { email, password }, payload),
         });
       }
 
