@@ -68,8 +68,6 @@ export interface ServerProcess {
   readonly exited: Promise<Exit>;
   /** The exit, once it exited (else null). */
   readonly exit: Exit | null;
-  /** The lines matching `pattern`. */
-  grep(pattern: RegExp | string): LogLine[];
   /** Resolves with the first line (already written or to come) matching `predicate`. */
   waitForLine(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** The same for the stdout lines that are JSON (the server's log records). */
@@ -243,11 +241,6 @@ export async function startServer(
     exited,
     get exit() {
       return exit;
-    },
-    grep(pattern) {
-      return allLines().filter((l) =>
-        typeof pattern === 'string' ? l.text.includes(pattern) : pattern.test(l.text),
-      );
     },
     waitForLine,
     async waitForLog(predicate, timeoutMs) {
