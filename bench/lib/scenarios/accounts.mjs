@@ -5,7 +5,8 @@ export const PASSWORD = 'correct horse battery staple';
 const WRONG_PASSWORD = 'not the right password';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-const basic = (email, password) =>
+/** The Authorization header value of HTTP Basic Auth. */
+export const basic = (email, password) =>
   `Basic ${Buffer.from(`${email}:${password}`, 'utf8').toString('base64')}`;
 
 /** Accounts this run registered: email -> { phase, createdAt (performance.now() at the 201) }. */
@@ -49,58 +50,52 @@ export class Accounts {
   }
 }
 
-/** POST /activate with Basic Auth, each of `list` ({ email, code }) exactly once, in order. */
-export function activateRequests(list) {
-  let i = 0;
+/**
+ * autocannon requests: POST /activate, each with the Basic Auth and code that
+ * `next()` gives ({ email, password, code }).
+ */
+function activationRequests(next) {
   return [
     {
       method: 'POST',
       path: '/api/v1/activate',
       headers: JSON_HEADERS,
       setupRequest: (req) => {
-        const a = list[Math.min(i++, list.length - 1)];
+        const { email, password, code } = next();
         return {
           ...req,
-          headers: { ...req.headers, authorization: basic(a.email, PASSWORD) },
-          body: JSON.stringify({ code: a.code }),
+          headers: { ...req.headers, authorization: basic(email, password) },
+          body: JSON.stringify({ code }),
         };
       },
     },
   ];
 }
 
+/** POST /activate with Basic Auth, each of `list` ({ email, code }) exactly once, in order. */
+export function activateRequests(list) {
+  let i = 0;
+  return activationRequests(() => ({
+    ...list[Math.min(i++, list.length - 1)],
+    password: PASSWORD,
+  }));
+}
+
 /** POST /activate for emails that have no account (a new one each time). */
 export function unknownEmailRequests(accounts) {
-  return [
-    {
-      method: 'POST',
-      path: '/api/v1/activate',
-      headers: JSON_HEADERS,
-      setupRequest: (req) => ({
-        ...req,
-        headers: { ...req.headers, authorization: basic(accounts.newEmail('nobody'), PASSWORD) },
-        body: JSON.stringify({ code: '1234' }),
-      }),
-    },
-  ];
+  return activationRequests(() => ({
+    email: accounts.newEmail('nobody'),
+    password: PASSWORD,
+    code: '1234',
+  }));
 }
 
 /** POST /activate for existing pending accounts with a wrong password, cycling through `emails`. */
 export function wrongPasswordRequests(emails) {
   let i = 0;
-  return [
-    {
-      method: 'POST',
-      path: '/api/v1/activate',
-      headers: JSON_HEADERS,
-      setupRequest: (req) => ({
-        ...req,
-        headers: {
-          ...req.headers,
-          authorization: basic(emails[i++ % emails.length], WRONG_PASSWORD),
-        },
-        body: JSON.stringify({ code: '1234' }),
-      }),
-    },
-  ];
+  return activationRequests(() => ({
+    email: emails[i++ % emails.length],
+    password: WRONG_PASSWORD,
+    code: '1234',
+  }));
 }

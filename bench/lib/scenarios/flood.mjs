@@ -1,13 +1,11 @@
 import { flood } from '@signup/testkit';
 import { startServer } from '../server.mjs';
+import { basic } from './accounts.mjs';
 import { serviceVars } from './service-vars.mjs';
 
 const PROBES = ['/livez', '/readyz', '/api/v1/health'];
 const PROBE_EVERY_MS = 50;
 const FLOOD_SECONDS = { full: 8, quick: 3 };
-
-const basic = (email, password) =>
-  `Basic ${Buffer.from(`${email}:${password}`, 'utf8').toString('base64')}`;
 
 /**
  * The flood of the issue "bounded hashing": its own server on PostgreSQL (the
