@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { openInfrastructure, pendingMigrations } from '@signup/adapters';
+import { openInfrastructure } from '@signup/adapters';
 import { loadConfig } from './config.js';
 import { composeContainer, type CliContainer } from './container.js';
 import { SchemaOutdatedError } from './errors.js';
@@ -44,11 +44,10 @@ export class Session {
       mailLogger: createConsoleMailLogger(this.io, logger),
     });
     try {
-      if (options.requireSchema) {
-        const pending = await pendingMigrations(infrastructure.sql);
-        if (pending.length > 0 && infrastructure.sql.engine === 'pglite') {
-          await infrastructure.migrations.migrate(logger);
-        } else if (pending.length > 0) throw new SchemaOutdatedError(pending);
+      const pending = options.requireSchema ? await infrastructure.migrations.check() : [];
+      if (pending.length > 0) {
+        if (infrastructure.sql.engine !== 'pglite') throw new SchemaOutdatedError(pending);
+        await infrastructure.migrations.migrate(logger);
       }
     } catch (error) {
       await infrastructure.close().catch(() => undefined);
