@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:net';
+import pg from 'pg';
 import { InfrastructureUnavailableError } from '@signup/domain';
 import { aRegistration } from '@signup/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/postgres/migrations.js';
-import { PgOutbox } from '../src/postgres/pg-outbox.js';
+import { OUTBOX_CHANNEL, PgOutbox } from '../src/postgres/pg-outbox.js';
 import { createPgSqlClient } from '../src/postgres/pg-sql-client.js';
 import { PgUserRepository } from '../src/postgres/pg-user-repository.js';
 import type { SqlClient } from '../src/sql/sql-client.js';
@@ -164,17 +165,43 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
         resolve();
       });
     });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // LISTEN connects
-    await sql
-      .transaction(async (tx) => {
-        await tx.query(`SELECT pg_notify('signup_outbox', '')`);
-        throw new Error('rolled back');
-      })
-      .catch(() => undefined);
-    const r = aRegistration();
-    await new PgUserRepository(sql).commit({ user: r.user, message: r.activation });
-    await woke;
-    expect(signals).toBe(1);
+    // Its LISTEN is in place once its connection is idle after it (this block's own database).
+    await expect
+      .poll(
+        async () =>
+          (
+            await sql.query<{ n: number }>(
+              `SELECT count(*)::integer AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND state = 'idle' AND query = $1`,
+              [`LISTEN ${OUTBOX_CHANNEL}`],
+            )
+          ).rows[0]?.n,
+        { timeout: 5000 },
+      )
+      .toBe(1);
+    // A plain LISTEN that sees payloads, in commit order: once it has the commit's '', a
+    // NOTIFY that escaped the rollback would be there before it.
+    const probe = new pg.Client({ connectionString: getUrl() });
+    await probe.connect();
+    const payloads: string[] = [];
+    probe.on('notification', (n) => payloads.push(n.payload ?? ''));
+    await probe.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    try {
+      await sql
+        .transaction(async (tx) => {
+          await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', 'rolled back')`);
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      const r = aRegistration();
+      await new PgUserRepository(sql).commit({ user: r.user, message: r.activation });
+      await woke;
+      await expect.poll(() => payloads.at(-1), { timeout: 5000 }).toBe('');
+      expect(payloads).toEqual(['']);
+      expect(signals).toBe(1);
+    } finally {
+      await probe.end();
+    }
     await other.close();
   });
 });
