@@ -1,24 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCliOk } from '../cli.mjs';
 import { runLoad } from '../load.mjs';
-import { serviceEnv, startServer } from '../server.mjs';
 import { withProbe } from './measure.mjs';
-import { serviceVars } from './service-vars.mjs';
+import { serviceVars, startMigratedServer } from './service-vars.mjs';
 
 /** Register against the server on the embedded database (PGlite in a temp folder). */
 export async function pgliteServer({ opts, smtp, accounts, workDir, cpuProfDir, step }) {
   const dataDir = path.join(workDir, 'pglite-data');
   fs.mkdirSync(dataDir, { recursive: true });
-  const vars = serviceVars(opts, { DATA_DIR: dataDir, SMTP_URL: smtp.url });
-  await runCliOk(['migrate'], { env: serviceEnv(vars), timeoutMs: 120_000 });
-  const server = await startServer({
+  const server = await startMigratedServer({
     name: 'server-pglite',
-    vars,
+    vars: serviceVars(opts, { DATA_DIR: dataDir, SMTP_URL: smtp.url }),
+    opts,
     workDir,
-    probe: opts.probe,
-    nodeFlags: opts.nodeFlags,
     cpuProfDir,
+    migrateTimeoutMs: 120_000,
   });
   const { connections, seconds } = opts;
   let idleMiB = null;

@@ -1,11 +1,9 @@
-import { runCliOk } from '../cli.mjs';
 import { runLoad } from '../load.mjs';
-import { serviceEnv, startServer } from '../server.mjs';
 import { delay, summarize } from '../stats.mjs';
 import { activateRequests, unknownEmailRequests, wrongPasswordRequests } from './accounts.mjs';
 import { probeHealth } from './health-probe.mjs';
 import { withProbe } from './measure.mjs';
-import { serviceVars } from './service-vars.mjs';
+import { serviceVars, startMigratedServer } from './service-vars.mjs';
 
 const RESERVED_FOR_WRONG_PASSWORD = 32;
 
@@ -16,15 +14,13 @@ const RESERVED_FOR_WRONG_PASSWORD = 32;
  * scenario (an error there is recorded and the phase goes on).
  */
 export async function postgresServer({ opts, db, smtp, accounts, workDir, cpuProfDir, step }) {
-  const vars = serviceVars(opts, { DATABASE_URL: db.url, SMTP_URL: smtp.url });
-  await runCliOk(['migrate'], { env: serviceEnv(vars), timeoutMs: 60_000 });
-  const server = await startServer({
+  const server = await startMigratedServer({
     name: 'server-postgres',
-    vars,
+    vars: serviceVars(opts, { DATABASE_URL: db.url, SMTP_URL: smtp.url }),
+    opts,
     workDir,
-    probe: opts.probe,
-    nodeFlags: opts.nodeFlags,
     cpuProfDir,
+    migrateTimeoutMs: 60_000,
   });
   const { connections, seconds } = opts;
   const url = server.base;

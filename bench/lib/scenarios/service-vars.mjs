@@ -1,3 +1,6 @@
+import { runCliOk } from '../cli.mjs';
+import { serviceEnv, startServer } from '../server.mjs';
+
 /**
  * The server's configuration in every run: rate limits off, a long code TTL
  * (seeded accounts stay activatable), the bench's cost and thread pool.
@@ -19,4 +22,27 @@ export function serviceVars(opts, extra) {
     PASSWORD_FAILURES_PER_15_MINUTES: 10000,
     ...extra,
   };
+}
+
+/**
+ * Migrates the database `vars` name with the CLI, then starts the server on it
+ * with the run's probe and node flags.
+ */
+export async function startMigratedServer({
+  name,
+  vars,
+  opts,
+  workDir,
+  cpuProfDir,
+  migrateTimeoutMs,
+}) {
+  await runCliOk(['migrate'], { env: serviceEnv(vars), timeoutMs: migrateTimeoutMs });
+  return startServer({
+    name,
+    vars,
+    workDir,
+    probe: opts.probe,
+    nodeFlags: opts.nodeFlags,
+    cpuProfDir,
+  });
 }
