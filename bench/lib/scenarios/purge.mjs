@@ -16,21 +16,21 @@ async function seedExpiredPending(url, rows) {
   return withClient(url, async (c) => {
     await c.query('BEGIN');
     await c.query(
-      `INSERT INTO users (id, email, password_hash, status, created_at)
+      `INSERT INTO users (id, email, password_hash, status, created_at, version)
        SELECT gen_random_uuid(), 'purge-' || i || '@bench.test', $2, 'pending',
-              now() - interval '3 days' + i * interval '1 millisecond'
+              now() - interval '3 days' + i * interval '1 millisecond', 1
        FROM generate_series(1, $1::int) AS i`,
       [rows, HASH],
     );
     await c.query(
-      `INSERT INTO activation_codes (user_id, id, digest, issued_at, expires_at, attempts)
-       SELECT id, gen_random_uuid(), md5(id::text) || md5(email), created_at,
+      `INSERT INTO activation_codes (user_id, id, digest, key_id, issued_at, expires_at, attempts)
+       SELECT id, gen_random_uuid(), md5(id::text) || md5(email), 'unkeyed', created_at,
               created_at + interval '60 seconds', 0
        FROM users WHERE email LIKE 'purge-%@bench.test'`,
     );
     await c.query(
-      `INSERT INTO outbox (id, user_id, recipient, code, code_expires_at, created_at, due_at, sent_at)
-       SELECT gen_random_uuid(), id, email, NULL, created_at + interval '60 seconds',
+      `INSERT INTO outbox (id, user_id, recipient, code_expires_at, created_at, due_at, sent_at)
+       SELECT gen_random_uuid(), id, email, created_at + interval '60 seconds',
               created_at, created_at, created_at + interval '1 second'
        FROM users WHERE email LIKE 'purge-%@bench.test'`,
     );
