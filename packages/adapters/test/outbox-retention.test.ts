@@ -53,7 +53,8 @@ describeOnEngines(
           clock,
           keyring: testKeyring,
           logger,
-          retention: { deleteSettledBefore: (b, l) => outbox.deleteSettledBefore(b, l) },
+          // the outbox itself, as openInfrastructure passes it (a spread of it lost the method)
+          retention: outbox,
         });
         expect(await dispatcher.deleteSettled()).toBe(2);
         expect(await exists(sql, sentOld.messageId)).toBe(false);

@@ -114,12 +114,15 @@ export class OutboxDispatcher {
     this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
     this.backoff = options.backoff ?? { baseMs: 500, maxMs: 60_000 };
     this.markSentRetryMs = options.markSentRetryMs ?? [250, 500, 1000, 2000, 4000];
-    this.retention = options.retention && {
-      keepMs: OUTBOX_RETENTION_MS,
-      everyMs: 10 * 60 * 1000,
-      batchSize: 1000,
-      maxBatches: 10,
-      ...options.retention,
+    // Read field by field, never spread: the retention is usually the outbox
+    // itself, a class instance whose method a spread would leave behind.
+    const retention = options.retention;
+    this.retention = retention && {
+      deleteSettledBefore: (before, limit) => retention.deleteSettledBefore(before, limit),
+      keepMs: retention.keepMs ?? OUTBOX_RETENTION_MS,
+      everyMs: retention.everyMs ?? 10 * 60 * 1000,
+      batchSize: retention.batchSize ?? 1000,
+      maxBatches: retention.maxBatches ?? 10,
     };
   }
 
