@@ -66,6 +66,7 @@ export async function buildContainer(
       rateLimitPerMinute: config.rateLimitPerMinute,
       // Embedded database: the CLI reaches it through DATA_DIR's socket while we run.
       serveLocalSocket: true,
+      warmPool: true,
       ...(overrides.mailer ? { mailer: overrides.mailer } : {}),
     }));
 

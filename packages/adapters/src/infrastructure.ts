@@ -88,6 +88,13 @@ export interface OpenInfrastructureOptions {
   readonly mailLogger?: Logger;
   /** Replaces the real mailer (tests). */
   readonly mailer?: Mailer;
+  /**
+   * Open every pooled database connection before returning (the server): the
+   * first burst of requests then finds them open instead of waiting while
+   * PostgreSQL forks a backend for each. A connection that fails to open is
+   * logged and opened later, on demand.
+   */
+  readonly warmPool?: boolean;
   /** Embedded database: serve it to local processes on a socket in DATA_DIR (the server). */
   readonly serveLocalSocket?: boolean;
   /**
@@ -115,6 +122,15 @@ export async function openInfrastructure(
   try {
     await waitForDatabase(sql, options.connectRetryMs ?? 0, logger);
     if (options.migrate) await migrations.migrate(logger);
+    if (options.warmPool && sql.warmUp) {
+      const open = await sql.warmUp();
+      if (open < settings.database.poolMax) {
+        logger.warn(
+          { open, poolMax: settings.database.poolMax },
+          'not every pooled database connection opened; the rest open on demand',
+        );
+      }
+    }
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;

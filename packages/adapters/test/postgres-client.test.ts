@@ -90,6 +90,30 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
     expect(ms).toBeLessThan(1000);
   });
 
+  it('warmUp opens every pooled connection and the probes\' own, once', async () => {
+    const backends = async () => {
+      const { rows } = await sql.query<{ app: string; n: number }>(
+        `SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name IN ('signup', 'signup-probe')
+          GROUP BY 1`,
+      );
+      return Object.fromEntries(rows.map((r) => [r.app, r.n]));
+    };
+    const warm = createPgSqlClient({ connectionString: getUrl(), poolMax: 4 });
+    try {
+      const before = await backends();
+      expect(await warm.warmUp?.()).toBe(4);
+      const after = await backends();
+      expect((after.signup ?? 0) - (before.signup ?? 0)).toBe(4);
+      expect((after['signup-probe'] ?? 0) - (before['signup-probe'] ?? 0)).toBe(1);
+      // Open connections are kept and reused: a second warm-up opens none.
+      expect(await warm.warmUp?.()).toBe(4);
+      expect(await backends()).toEqual(after);
+    } finally {
+      await warm.close();
+    }
+  });
+
   it('a statement over statement_timeout becomes InfrastructureUnavailableError', async () => {
     const { error, ms } = await failure(() => sql.query('SELECT pg_sleep(5)'));
     expect(error).toBeInstanceOf(InfrastructureUnavailableError);

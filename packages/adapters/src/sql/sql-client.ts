@@ -35,6 +35,12 @@ export interface SqlClient extends SqlExecutor {
    * identifier), after the notifying transaction commits; returns unsubscribe.
    */
   listen(channel: string, listener: () => void): () => void;
+  /**
+   * Opens every connection the engine pools, ahead of the first request (a
+   * server about to take traffic); resolves with how many are open. Unset:
+   * nothing to open (one connection, opened already).
+   */
+  warmUp?(): Promise<number>;
   close(): Promise<void>;
 }
 
