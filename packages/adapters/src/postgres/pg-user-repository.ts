@@ -15,16 +15,23 @@ const SELECT_USER = `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN activation_co
 /** Thrown inside a commit's transaction when a version guard misses: rolls everything back. */
 class LostRace extends Error {}
 
-async function guarded(tx: SqlExecutor, text: string, params: readonly unknown[]): Promise<void> {
-  const { rowCount } = await tx.query(text, params);
-  if (rowCount === 0) throw new LostRace();
+/** One statement of a commit; `guard`: it must touch a row, or the commit lost its race. */
+interface Statement {
+  readonly text: string;
+  readonly params: readonly unknown[];
+  readonly guard?: boolean;
+}
+
+async function execute(sql: SqlExecutor, statement: Statement): Promise<void> {
+  const { rowCount } = await sql.query(statement.text, statement.params);
+  if (statement.guard && rowCount === 0) throw new LostRace();
 }
 
 /**
  * Accounts, codes, mailboxes and their messages in PostgreSQL (or PGlite).
- * Every write is `commit`: one transaction whose only rule is the version
- * compare-and-swap (`WHERE version = $n`, or an insert that must not
- * conflict). Row locks make concurrent writers of one row wait and then see
+ * Every write is `commit`: one transaction (or one statement, when a single
+ * one says it all) whose only rule is the version compare-and-swap (`WHERE
+ * version = $n`, or an insert that must not conflict). Row locks make concurrent writers of one row wait and then see
  * the winner's version, so exactly one of them lands.
  */
 export class PgUserRepository implements UserRepository {
@@ -50,28 +57,17 @@ export class PgUserRepository implements UserRepository {
   }
 
   async commit(change: AccountChange): Promise<boolean> {
+    const statements = commitStatements(change);
     try {
-      await this.sql.transaction(async (tx) => {
-        // Always in this order (account, outbox, mailbox), so two commits never deadlock.
-        if (change.replaces) {
-          await guarded(tx, 'DELETE FROM users WHERE id = $1 AND version = $2', [
-            change.replaces.id,
-            change.replaces.version,
-          ]);
-        }
-        if (change.user) await writeUser(tx, change.user);
-        const retire = change.retireUnsentMessages;
-        if (change.user && retire) {
-          await tx.query(
-            `UPDATE outbox
-                SET dropped_at = $2, sealed_code = NULL, leased_until = NULL, last_error = $3
-              WHERE user_id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
-            [change.user.id, retire.at, retire.reason],
-          );
-        }
-        if (change.user && change.message) await queueMessage(tx, change.user, change.message);
-        if (change.mailbox) await writeMailbox(tx, change.mailbox.next, change.mailbox.forgetAt);
-      });
+      if (statements.length === 1) {
+        // One statement is atomic by itself: no BEGIN and COMMIT round trips
+        // (a password try's reservation, most often).
+        await execute(this.sql, statements[0]!);
+      } else {
+        await this.sql.transaction(async (tx) => {
+          for (const statement of statements) await execute(tx, statement);
+        });
+      }
       return true;
     } catch (error) {
       if (error instanceof LostRace) return false;
@@ -130,67 +126,98 @@ export class PgUserRepository implements UserRepository {
   }
 }
 
-/** Inserts a new account (version 0) or updates it at the version it was read at; then its code. */
-async function writeUser(tx: SqlExecutor, user: User): Promise<void> {
-  const u = user.toPrimitives();
-  if (u.version === 0) {
-    // Any unique conflict (the email, the id) means another writer got there first.
-    await guarded(
-      tx,
-      `INSERT INTO users (id, email, password_hash, status, created_at, activated_at, version)
-       VALUES ($1, $2, $3, $4, $5, $6, 1)
-       ON CONFLICT DO NOTHING`,
-      [u.id, u.email, u.passwordHash, u.status, u.createdAt, u.activatedAt],
-    );
-  } else {
-    await guarded(
-      tx,
-      `UPDATE users SET password_hash = $3, status = $4, activated_at = $5, version = version + 1
-        WHERE id = $1 AND version = $2`,
-      [u.id, u.version, u.passwordHash, u.status, u.activatedAt],
-    );
+/**
+ * The statements of a commit, always in this order (account, outbox,
+ * mailbox), so two commits never deadlock.
+ */
+function commitStatements(change: AccountChange): Statement[] {
+  const statements: Statement[] = [];
+  if (change.replaces) {
+    statements.push({
+      text: 'DELETE FROM users WHERE id = $1 AND version = $2',
+      params: [change.replaces.id, change.replaces.version],
+      guard: true,
+    });
   }
+  if (change.user) statements.push(...userStatements(change.user));
+  const retire = change.retireUnsentMessages;
+  if (change.user && retire) {
+    statements.push({
+      text: `UPDATE outbox
+                SET dropped_at = $2, sealed_code = NULL, leased_until = NULL, last_error = $3
+              WHERE user_id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
+      params: [change.user.id, retire.at, retire.reason],
+    });
+  }
+  if (change.user && change.message) {
+    statements.push(...messageStatements(change.user, change.message));
+  }
+  if (change.mailbox) {
+    statements.push(mailboxStatement(change.mailbox.next, change.mailbox.forgetAt));
+  }
+  return statements;
+}
+
+/** Inserts a new account (version 0) or updates it at the version it was read at; then its code. */
+function userStatements(user: User): Statement[] {
+  const u = user.toPrimitives();
+  const statements: Statement[] = [
+    u.version === 0
+      ? {
+          // Any unique conflict (the email, the id) means another writer got there first.
+          text: `INSERT INTO users (id, email, password_hash, status, created_at, activated_at, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, 1)
+                 ON CONFLICT DO NOTHING`,
+          params: [u.id, u.email, u.passwordHash, u.status, u.createdAt, u.activatedAt],
+          guard: true,
+        }
+      : {
+          text: `UPDATE users SET password_hash = $3, status = $4, activated_at = $5, version = version + 1
+                  WHERE id = $1 AND version = $2`,
+          params: [u.id, u.version, u.passwordHash, u.status, u.activatedAt],
+          guard: true,
+        },
+  ];
   const code = u.activationCode;
   if (code) {
-    await tx.query(
-      `INSERT INTO activation_codes (user_id, id, key_id, digest, issued_at, expires_at, attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (user_id) DO UPDATE
-         SET id = EXCLUDED.id, key_id = EXCLUDED.key_id, digest = EXCLUDED.digest,
-             issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
-             attempts = EXCLUDED.attempts`,
-      [u.id, code.id, code.keyId, code.digest, code.issuedAt, code.expiresAt, code.attempts],
-    );
+    statements.push({
+      text: `INSERT INTO activation_codes (user_id, id, key_id, digest, issued_at, expires_at, attempts)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (user_id) DO UPDATE
+               SET id = EXCLUDED.id, key_id = EXCLUDED.key_id, digest = EXCLUDED.digest,
+                   issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
+                   attempts = EXCLUDED.attempts`,
+      params: [u.id, code.id, code.keyId, code.digest, code.issuedAt, code.expiresAt, code.attempts],
+    });
   } else if (u.version !== 0) {
-    await tx.query('DELETE FROM activation_codes WHERE user_id = $1', [u.id]);
+    statements.push({ text: 'DELETE FROM activation_codes WHERE user_id = $1', params: [u.id] });
   }
+  return statements;
 }
 
 /** Inserts the message and wakes the dispatchers when the transaction commits. */
-async function queueMessage(
-  tx: SqlExecutor,
-  user: User,
-  activation: OutgoingActivation,
-): Promise<void> {
+function messageStatements(user: User, activation: OutgoingActivation): Statement[] {
   const { code } = activation;
-  await tx.query(
-    `INSERT INTO outbox (id, user_id, recipient, sealed_code, code_expires_at, created_at, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-    [
-      activation.messageId,
-      user.id,
-      user.email,
-      activation.sealedCode,
-      code.expiresAt,
-      code.issuedAt,
-    ],
-  );
-  await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+  return [
+    {
+      text: `INSERT INTO outbox (id, user_id, recipient, sealed_code, code_expires_at, created_at, due_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+      params: [
+        activation.messageId,
+        user.id,
+        user.email,
+        activation.sealedCode,
+        code.expiresAt,
+        code.issuedAt,
+      ],
+    },
+    { text: `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`, params: [] },
+  ];
 }
 
-async function writeMailbox(tx: SqlExecutor, mailbox: Mailbox, forgetAt: Date): Promise<void> {
+function mailboxStatement(mailbox: Mailbox, forgetAt: Date): Statement {
   const m = mailbox.toPrimitives();
-  const values = [
+  const params = [
     m.key,
     m.version,
     m.keyId,
@@ -203,24 +230,22 @@ async function writeMailbox(tx: SqlExecutor, mailbox: Mailbox, forgetAt: Date): 
     m.passwordFailures.map((d) => d.toISOString()),
     forgetAt,
   ];
-  if (m.version === 0) {
-    await guarded(
-      tx,
-      `INSERT INTO mailboxes (key, version, key_id, strikes, last_strike_at, lockouts, locked_until,
-                              mail_sent_at, password_failures, forget_at)
-       VALUES ($1, $2 + 1, $3, $4, $5, $6, $7, $8::timestamptz[], $9::timestamptz[], $10)
-       ON CONFLICT DO NOTHING`,
-      values,
-    );
-  } else {
-    await guarded(
-      tx,
-      `UPDATE mailboxes
-          SET version = version + 1, key_id = $3, strikes = $4, last_strike_at = $5, lockouts = $6,
-              locked_until = $7, mail_sent_at = $8::timestamptz[], password_failures = $9::timestamptz[],
-              forget_at = $10
-        WHERE key = $1 AND version = $2`,
-      values,
-    );
-  }
+  return m.version === 0
+    ? {
+        text: `INSERT INTO mailboxes (key, version, key_id, strikes, last_strike_at, lockouts, locked_until,
+                                      mail_sent_at, password_failures, forget_at)
+               VALUES ($1, $2 + 1, $3, $4, $5, $6, $7, $8::timestamptz[], $9::timestamptz[], $10)
+               ON CONFLICT DO NOTHING`,
+        params,
+        guard: true,
+      }
+    : {
+        text: `UPDATE mailboxes
+                  SET version = version + 1, key_id = $3, strikes = $4, last_strike_at = $5, lockouts = $6,
+                      locked_until = $7, mail_sent_at = $8::timestamptz[], password_failures = $9::timestamptz[],
+                      forget_at = $10
+                WHERE key = $1 AND version = $2`,
+        params,
+        guard: true,
+      };
 }
