@@ -90,7 +90,7 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
     expect(ms).toBeLessThan(1000);
   });
 
-  it('warmUp opens every pooled connection and the probes\' own, once', async () => {
+  it("warmUp opens every pooled connection and the probes' own, once", async () => {
     const backends = async () => {
       const { rows } = await sql.query<{ app: string; n: number }>(
         `SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity

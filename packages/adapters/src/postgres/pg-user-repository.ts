@@ -187,7 +187,15 @@ function userStatements(user: User): Statement[] {
                SET id = EXCLUDED.id, key_id = EXCLUDED.key_id, digest = EXCLUDED.digest,
                    issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
                    attempts = EXCLUDED.attempts`,
-      params: [u.id, code.id, code.keyId, code.digest, code.issuedAt, code.expiresAt, code.attempts],
+      params: [
+        u.id,
+        code.id,
+        code.keyId,
+        code.digest,
+        code.issuedAt,
+        code.expiresAt,
+        code.attempts,
+      ],
     });
   } else if (u.version !== 0) {
     statements.push({ text: 'DELETE FROM activation_codes WHERE user_id = $1', params: [u.id] });
