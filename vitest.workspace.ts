@@ -76,7 +76,7 @@ export const projects: TestProjectInlineConfiguration[] = [
   {
     extends: true,
     test: {
-      // The flood measures latency (and holds probes and shed answers within 750 ms p99), so
+      // The flood measures latency (and holds probes and shed answers to the contract's p99), so
       // it runs alone: vitest runs the groups one after another, the parallel projects in 0,
       // the flood in 1, the reliability files in 2. Before reliability, not after: run after
       // it, the flood measured slower (the PostgreSQL work reliability leaves behind).

@@ -29,18 +29,21 @@ const IN_FLIGHT = 64;
 const PROBES = ['/livez', '/readyz', '/api/v1/health'] as const;
 const PROBE_EVERY_MS = 50;
 /*
- * Latency bounds. The contract's targets (probes p99 <= 100 ms, shed answers
- * <= 50 ms) are the benchmark's to report (`npm run bench -- --only flood`), as
- * every performance figure here is: on this 2-core VM the same code, alone and
- * quiet, measured probe p99 11.5, 21, 21, 33, 39, 72, 92 and 104 ms over eight
- * runs, so a test held to 100 ms fails some CI runs for no change in the code.
- * This test keeps what the bug was: before, /readyz read from disk behind
- * bcrypt and answered 503 after 1,012-1,015 ms, and requests queued without
- * bound. Now every probe is 200 well inside the 1 s check timeout, and excess
- * requests are refused at once instead of queued.
+ * The contract's bounds: probes p99 <= 100 ms, shed answers p99 <= 50 ms.
+ * Measured on this 2-core VM (testkit `flood` measures 8 s after a 2 s
+ * warm-up of the same flood): probes p99 24-36 ms, shed p99 15-18 ms over
+ * 4 runs. What used to blow them (11.5 to 104 ms probe p99 over eight runs,
+ * 130-375 ms beside other suites): pg closed idle pool connections after
+ * 10 s, so the flood's first burst waited for PostgreSQL to fork up to 10
+ * backends on the CPU the event loop needed (the pool now opens at start
+ * and stays open); a commit of one statement ran inside BEGIN/COMMIT; zod
+ * built and compiled a parser on every activation; pino-http's per-request
+ * child logger made a third of the garbage whose collections the probes
+ * waited for; and the flood's first 500 ms, cold code with every hashing slot
+ * taken at once, counted as the flood.
  */
-const PROBE_P99_MS = 750;
-const SHED_P99_MS = 750;
+const PROBE_P99_MS = 100;
+const SHED_P99_MS = 50;
 
 describeOnStack('A flood of password checks', 'flood', ({ file, databaseUrl, stack }) => {
   let server: ServerProcess;
@@ -86,14 +89,6 @@ describeOnStack('A flood of password checks', 'flood', ({ file, databaseUrl, sta
         : activation('wrong password', account.email, `${account.password}-wrong-${i}`),
     );
 
-    // Warm, as a server that has been up for a while is: each path once (the
-    // unknown-email path makes its dummy hash on first use).
-    for (const request of requests.slice(0, 4)) {
-      const headers = request.headers;
-      await send(server.url, { method: 'POST', path: request.path, headers, body: request.body });
-    }
-    for (const path of PROBES) await send(server.url, { path });
-
     report = await flood({
       baseUrl: server.url,
       seconds: FLOOD_SECONDS,
@@ -134,13 +129,15 @@ describeOnStack('A flood of password checks', 'flood', ({ file, databaseUrl, sta
       (s) => s.status >= 500 && s.code !== 'overloaded',
     ).length;
 
-    // The shed requests are counted by route.
+    // The shed requests are counted by route (the warm-up's too).
+    const shedInAll =
+      report.shed.length + report.warmUp.filter((s) => s.code === 'overloaded').length;
     const metrics = await send(server.url, { path: '/metrics' });
     expect(
       metricValue(metrics.text, 'signup_requests_shed_total', { route: '/api/v1/activate' }),
-    ).toBe(report.shed.length);
+    ).toBe(shedInAll);
     expect(metricValue(metrics.text, 'signup_activations_total', { outcome: 'overloaded' })).toBe(
-      report.shed.length,
+      shedInAll,
     );
   });
 

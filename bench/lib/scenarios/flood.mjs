@@ -11,7 +11,7 @@ const FLOOD_SECONDS = { full: 8, quick: 3 };
  * The flood of the issue "bounded hashing": its own server on PostgreSQL (the
  * server's default MAX_PENDING_HASHES, `--threadpool` threads), then
  * `floodRate` (150) activations a second, at most `floodInFlight` (64) in
- * flight, for 8 s (3 s with --quick), half for unknown
+ * flight, for 8 s (3 s with --quick) after 2 s of warm-up, half for unknown
  * emails and half with wrong passwords for one registered account, while
  * /livez, /readyz and /api/v1/health are each probed every 50 ms. The flood
  * and the probes run in worker threads of their own (testkit `flood`).

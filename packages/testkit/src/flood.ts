@@ -45,6 +45,12 @@ export interface FloodOptions {
   readonly ratePerSecond?: number;
   /** Sent in turn, round robin. */
   readonly requests: readonly FloodRequest[];
+  /**
+   * The flood runs this long before the measurement (default 2): its first
+   * moments are a transient, not the flood (see flood-worker.ts). The probes
+   * and the measured `seconds` begin together after it.
+   */
+  readonly warmUpSeconds?: number;
   /** Probed with GET, each path on its own, every `probeEveryMs` during the flood. */
   readonly probePaths: readonly string[];
   readonly probeEveryMs: number;
@@ -63,6 +69,7 @@ export type WorkerJob = {
       readonly concurrency: number;
       readonly ratePerSecond: number | null;
       readonly requests: readonly FloodRequest[];
+      readonly warmUpSeconds: number;
     }
   | { readonly kind: 'probe'; readonly paths: readonly string[]; readonly everyMs: number }
 );
@@ -88,6 +95,8 @@ export function summarizeLatency(values: readonly number[]): LatencySummary {
 export interface FloodReport {
   readonly seconds: number;
   readonly concurrency: number;
+  /** The warm-up's answers (sent before the measurement began, in no figure below). */
+  readonly warmUp: readonly FloodSample[];
   /** Every answer of the flood, and every probe's. */
   readonly flood: readonly FloodSample[];
   readonly probes: readonly FloodSample[];
@@ -107,19 +116,32 @@ export interface FloodReport {
 
 const WORKER = new URL('./flood-worker.js', import.meta.url);
 
-function runWorker(job: WorkerJob): Promise<FloodSample[]> {
-  return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [JSON.stringify(job)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: [],
-      serialization: 'advanced',
+interface Worker {
+  /** Resolves once the worker is warm and waits for `go`. */
+  readonly ready: Promise<void>;
+  go(): void;
+  readonly samples: Promise<{ samples: FloodSample[]; warmUp: FloodSample[] }>;
+}
+
+function startWorker(job: WorkerJob): Worker {
+  const child = fork(WORKER, [JSON.stringify(job)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+    serialization: 'advanced',
+  });
+  const deadline = setTimeout(
+    () => child.kill('SIGKILL'),
+    (job.seconds + 60) * 1000 + job.timeoutMs,
+  );
+  let warm!: () => void;
+  const ready = new Promise<void>((resolve) => (warm = resolve));
+  type Result = { samples: FloodSample[]; warmUp: FloodSample[] };
+  const samples = new Promise<Result>((resolve, reject) => {
+    let result: Result | undefined;
+    child.on('message', (message: Result | { ready: true }) => {
+      if ('samples' in message) result = message;
+      else warm();
     });
-    const deadline = setTimeout(
-      () => child.kill('SIGKILL'),
-      (job.seconds + 30) * 1000 + job.timeoutMs,
-    );
-    let result: FloodSample[] | undefined;
-    child.once('message', (samples) => (result = samples as FloodSample[]));
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearTimeout(deadline);
@@ -130,6 +152,7 @@ function runWorker(job: WorkerJob): Promise<FloodSample[]> {
         );
     });
   });
+  return { ready, go: () => child.send('go'), samples };
 }
 
 /** Floods `baseUrl` for `seconds` while probing `probePaths`; resolves with the figures. */
@@ -139,21 +162,29 @@ export async function flood(options: FloodOptions): Promise<FloodReport> {
     seconds: options.seconds,
     timeoutMs: options.timeoutMs ?? 10_000,
   };
-  const [floodSamples, probeSamples] = await Promise.all([
-    runWorker({
+  const workers = [
+    startWorker({
       ...common,
       kind: 'flood',
       concurrency: options.concurrency,
       ratePerSecond: options.ratePerSecond ?? null,
       requests: options.requests,
+      warmUpSeconds: options.warmUpSeconds ?? 2,
     }),
-    runWorker({
+    startWorker({
       ...common,
       kind: 'probe',
       paths: options.probePaths,
       everyMs: options.probeEveryMs,
     }),
-  ]);
+  ] as const;
+  // Both warm (a worker that fails rejects its samples: raced, so it is not waited for forever)
+  const failed = Promise.all(workers.map((w) => w.samples)).then(() => undefined);
+  await Promise.race([Promise.all(workers.map((w) => w.ready)), failed]);
+  for (const worker of workers) worker.go();
+  const [floodSide, probeSide] = await Promise.all([workers[0].samples, workers[1].samples]);
+  const floodSamples = floodSide.samples;
+  const probeSamples = probeSide.samples;
   const shed = floodSamples.filter((s) => s.status === 503 && s.code === 'overloaded');
   const accepted = floodSamples.filter((s) => !(s.status === 503 && s.code === 'overloaded'));
   const statuses: Record<string, number> = {};
@@ -186,6 +217,7 @@ export async function flood(options: FloodOptions): Promise<FloodReport> {
   return {
     seconds: options.seconds,
     concurrency: options.concurrency,
+    warmUp: floodSide.warmUp,
     flood: floodSamples,
     probes: probeSamples,
     shed,
