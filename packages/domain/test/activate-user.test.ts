@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ActivationCodeExhaustedError,
   ActivationCodeExpiredError,
@@ -81,6 +81,31 @@ describe('ActivateUser with credentials', () => {
     await w.activate('1234');
     await expect(w.activate('1234')).rejects.toBeInstanceOf(AlreadyActiveError);
     await expect(w.activate('9999')).rejects.toBeInstanceOf(AlreadyActiveError);
+  });
+
+  it("gives the password try back in the activation's own commit: two mailbox writes, not three", async () => {
+    for (const code of ['0042', '9999']) {
+      const w = aWorld({ codes: ['0042'] });
+      await w.register();
+      const commit = vi.spyOn(w.users, 'commit');
+      await w.activate(code).catch(() => undefined);
+      // the reservation before the hash, then the activation (or the strike) with the release
+      expect(commit.mock.calls.filter(([change]) => change.mailbox).length, code).toBe(2);
+      // whichever the outcome, no failure is left counted for a right password
+      const failures = await w.users.findMailbox(commit.mock.calls[1]![0].mailbox!.next.key);
+      expect(failures?.toPrimitives().passwordFailures, code).toEqual([]);
+    }
+  });
+
+  it('gives the password try back on its own when no commit lands (expired code)', async () => {
+    const w = aWorld({ codes: ['0042'] });
+    await w.register();
+    w.clock.advanceSeconds(61);
+    const commit = vi.spyOn(w.users, 'commit');
+    await expect(w.activate('0042')).rejects.toBeInstanceOf(ActivationCodeExpiredError);
+    const writes = commit.mock.calls.map(([change]) => change.mailbox!.next.toPrimitives());
+    expect(writes).toHaveLength(2); // reserve, release
+    expect(writes[1]!.passwordFailures).toEqual([]);
   });
 
   it('refuses wrong credentials before looking at the code', async () => {

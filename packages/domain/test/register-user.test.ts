@@ -4,6 +4,7 @@ import {
   EmailTakenError,
   InfrastructureUnavailableError,
   InvalidCredentialsError,
+  MailQuotaExceededError,
   ResendTooSoonError,
   ValidationError,
 } from '../src/index.js';
@@ -177,6 +178,28 @@ describe('RegisterUser', () => {
     ).resolves.toMatchObject({
       status: 'active',
     });
+  });
+
+  it('reads the rows once when nothing changed while the password was hashed', async () => {
+    const w = aWorld();
+    const findByEmail = vi.spyOn(w.users, 'findByEmail');
+    const findMailbox = vi.spyOn(w.users, 'findMailbox');
+    await w.register();
+    expect(findByEmail).toHaveBeenCalledTimes(1);
+    expect(findMailbox).toHaveBeenCalledTimes(1);
+  });
+
+  it('decides again when the mailbox changed while the password was hashed', async () => {
+    const w = aWorld({ policy: { mailPerMailboxPerDay: 2 } });
+    await w.register('ada+one@example.com');
+    // The budget's last email goes to another +tag of the same mailbox meanwhile.
+    beforeCommit(
+      w,
+      (change) => change.user?.email === 'ada@example.com',
+      () => w.register('ada+two@example.com'),
+    );
+    await expect(w.register('ada@example.com')).rejects.toBeInstanceOf(MailQuotaExceededError);
+    expect(await w.users.findByEmail('ada@example.com')).toBeNull();
   });
 
   it('passes an infrastructure failure through unchanged', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ActivationCodeInvalidError,
   ActivationLockedError,
@@ -35,6 +35,23 @@ describe('ResendActivationCode', () => {
       code: '5678',
       codeExpiresAt: activationCodeExpiresAt,
     });
+  });
+
+  it("gives the password try back in the resend's own commit, or on its own when refused", async () => {
+    const w = aWorld();
+    await w.register();
+    w.clock.advanceSeconds(31);
+    const commit = vi.spyOn(w.users, 'commit');
+    await resend(w);
+    const sent = commit.mock.calls.map(([change]) => change.mailbox!.next.toPrimitives());
+    expect(sent).toHaveLength(2); // the reservation, then the new code with the release
+    expect(sent[1]!.passwordFailures).toEqual([]);
+
+    commit.mockClear();
+    await expect(resend(w)).rejects.toBeInstanceOf(ResendTooSoonError);
+    const refused = commit.mock.calls.map(([change]) => change.mailbox!.next.toPrimitives());
+    expect(refused).toHaveLength(2); // the reservation, then the release on its own
+    expect(refused[1]!.passwordFailures).toEqual([]);
   });
 
   it('starts the attempt counter again', async () => {

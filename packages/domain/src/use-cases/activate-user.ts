@@ -13,7 +13,11 @@ import type { Keyring } from '../ports/keyring.js';
 import type { UserRepository } from '../ports/user-repository.js';
 import { activationCodeSchema, normalizeEmail, parseField } from '../schemas.js';
 import type { PublicUser } from '../user.js';
-import type { AuthenticateUser, AuthenticateUserRefusal } from './authenticate-user.js';
+import type {
+  AuthenticateUser,
+  AuthenticateUserRefusal,
+  PasswordRelease,
+} from './authenticate-user.js';
 
 export type ActivateUserRefusal =
   | ValidationError
@@ -50,8 +54,9 @@ export class ActivateUser {
     code: unknown;
   }): Promise<PublicUser> {
     const code = parseField('code', activationCodeSchema, input.code);
-    const user = await this.deps.authenticate.execute(input);
-    return this.activate(user.id, code);
+    return this.deps.authenticate.withAccount(input, (user, release) =>
+      this.activate(user.id, code, release),
+    );
   }
 
   /** An operator with database access (CLI): no password, the same rules. */
@@ -63,7 +68,11 @@ export class ActivateUser {
     return this.activate(user.id, code);
   }
 
-  private activate(userId: string, candidate: string): Promise<PublicUser> {
+  private activate(
+    userId: string,
+    candidate: string,
+    release?: PasswordRelease,
+  ): Promise<PublicUser> {
     const { users, clock, keyring, policy } = this.deps;
     return untilCommitted(async () => {
       const user = await users.findById(userId);
@@ -76,7 +85,8 @@ export class ActivateUser {
       const check = code.check(user.id, candidate, now, policy.maxAttempts, keyring);
       if (check === 'exhausted') throw new ActivationCodeExhaustedError();
       if (check === 'expired') throw new ActivationCodeExpiredError();
-      const mailbox = await loadMailbox(this.deps, user.email, now);
+      const loaded = await loadMailbox(this.deps, user.email, now);
+      const mailbox = release ? release.applyTo(loaded) : loaded;
 
       if (check === 'wrong') {
         const leftOnCode = policy.maxAttempts - code.attempts - 1;
@@ -86,6 +96,7 @@ export class ActivateUser {
           mailbox: mailboxWrite(struck, policy),
         });
         if (!committed) return LOST_RACE;
+        release?.landed();
         throw new ActivationCodeInvalidError(
           burned ? 0 : Math.min(leftOnCode, struck.strikesBeforeLockout(policy)),
         );
@@ -97,7 +108,9 @@ export class ActivateUser {
         mailbox: mailboxWrite(mailbox.cleared(), policy),
         retireUnsentMessages: { at: now, reason: 'account activated' },
       });
-      return committed ? active.toPublic() : LOST_RACE;
+      if (!committed) return LOST_RACE;
+      release?.landed();
+      return active.toPublic();
     });
   }
 }

@@ -11,9 +11,36 @@ import {
   PASSWORD_MAX_BYTES,
   utf8ByteLength,
 } from '../schemas.js';
+import type { Mailbox } from '../mailbox.js';
 import type { User } from '../user.js';
 
 export type AuthenticateUserRefusal = InvalidCredentialsError | PasswordAttemptsExceededError;
+
+/** A right password: the account, and when its try was reserved as a failure. */
+interface Verified {
+  readonly user: User;
+  readonly reservedAt: Date;
+}
+
+/** A right password's try, to be given back in the caller's commit (see `withAccount`). */
+export class PasswordRelease {
+  private settled = false;
+  constructor(private readonly reservedAt: Date) {}
+
+  /** The mailbox without this try's failure. */
+  applyTo(mailbox: Mailbox): Mailbox {
+    return mailbox.withoutPasswordFailure(this.reservedAt);
+  }
+
+  /** The commit that applied it landed. */
+  landed(): void {
+    this.settled = true;
+  }
+
+  get done(): boolean {
+    return this.settled;
+  }
+}
 
 export interface AuthenticateUserDeps {
   readonly users: UserRepository;
@@ -41,12 +68,44 @@ export class AuthenticateUser {
 
   /** @throws {AuthenticateUserRefusal} */
   async execute(input: { email: string; password: string }): Promise<User> {
+    const { user, reservedAt } = await this.verify(input);
+    await this.release(user.email, reservedAt);
+    return user;
+  }
+
+  /**
+   * Runs `then` with the account of a right password. Its try, counted as a
+   * failure before the hash, is given back in `then`'s own commit (the
+   * mailbox write goes through `release.applyTo`, and `release.landed()` once
+   * it committed): one mailbox write where there were two. When no such
+   * commit landed, it is given back on its own afterwards.
+   * @throws {AuthenticateUserRefusal}
+   */
+  async withAccount<T>(
+    input: { email: string; password: string },
+    then: (user: User, release: PasswordRelease) => Promise<T>,
+  ): Promise<T> {
+    const { user, reservedAt } = await this.verify(input);
+    const release = new PasswordRelease(reservedAt);
+    try {
+      return await then(user, release);
+    } finally {
+      if (!release.done) await this.release(user.email, reservedAt);
+    }
+  }
+
+  /**
+   * The account, with its try still counted as a failure (reserved at
+   * `reservedAt`): the caller gives it back (`release`).
+   * @throws {AuthenticateUserRefusal}
+   */
+  private verify(input: { email: string; password: string }): Promise<Verified> {
     const { hasher } = this.deps;
     // A hasher at capacity sheds the request here, before any strike is counted.
     return hasher.withSlot ? hasher.withSlot(() => this.check(input)) : this.check(input);
   }
 
-  private async check(input: { email: string; password: string }): Promise<User> {
+  private async check(input: { email: string; password: string }): Promise<Verified> {
     const { users, hasher } = this.deps;
     const password = input.password.normalize('NFC');
     const email = normalizeEmail(input.email);
@@ -62,8 +121,7 @@ export class AuthenticateUser {
       throw new InvalidCredentialsError();
     }
     if (!(await hasher.verify(password, user.passwordHash))) throw new InvalidCredentialsError();
-    await this.releaseFailure(user.email, reservedAt);
-    return user;
+    return { user, reservedAt };
   }
 
   /** Counts a failure in advance, or refuses when the window is full. */
@@ -79,7 +137,8 @@ export class AuthenticateUser {
     });
   }
 
-  private releaseFailure(address: string, reservedAt: Date): Promise<void> {
+  /** Gives back the failure a right password reserved. */
+  private release(address: string, reservedAt: Date): Promise<void> {
     const { users, clock, policy } = this.deps;
     return untilCommitted(async () => {
       const mailbox = await loadMailbox(this.deps, address, clock.now());

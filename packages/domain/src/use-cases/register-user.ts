@@ -14,6 +14,7 @@ import {
   type ResendTooSoonError,
   type ValidationError,
 } from '../errors.js';
+import type { Mailbox } from '../mailbox.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 import { parseOrRefuse, registrationSchema } from '../schemas.js';
 import { User, type PublicUser } from '../user.js';
@@ -27,6 +28,12 @@ export type RegisterUserRefusal =
 
 export interface RegisterUserDeps extends IssuanceDeps {
   readonly hasher: PasswordHasher;
+}
+
+/** What a registration was decided on: the account it replaces, if any, and the mailbox. */
+interface Decision {
+  readonly existing: User | null;
+  readonly mailbox: Mailbox;
 }
 
 export interface RegistrationResult {
@@ -49,9 +56,14 @@ export class RegisterUser {
   async execute(input: { email: unknown; password: unknown }): Promise<RegistrationResult> {
     const { email, password } = parseOrRefuse(registrationSchema, input);
     const { hasher } = this.deps;
-    // Refuse before paying for a hash; the decision is made again, atomically, below.
+    // Refuse before paying for a hash. The commit below is guarded by the
+    // versions this decision read: if the account or the mailbox changed
+    // while the password was hashed, it loses its race and decides anew on
+    // fresh rows; otherwise the decision stands (time passing only opens the
+    // windows it checked), and the rows are not read twice.
+    let decided: Decision | undefined;
     const hashUnlessRefused = async () => {
-      await this.decide(email, this.deps.clock.now());
+      decided = await this.decide(email, this.deps.clock.now());
       return hasher.hash(password);
     };
     // A hasher at capacity sheds the request here, before any row is read.
@@ -61,7 +73,8 @@ export class RegisterUser {
 
     return untilCommitted(async () => {
       const now = this.deps.clock.now();
-      const { existing, mailbox } = await this.decide(email, now);
+      const { existing, mailbox } = decided ?? (await this.decide(email, now));
+      decided = undefined;
       const userId = this.deps.ids.next();
       const activation = issueActivation(this.deps, userId, now);
       const user = User.register({
@@ -82,7 +95,7 @@ export class RegisterUser {
     });
   }
 
-  private async decide(email: string, now: Date) {
+  private async decide(email: string, now: Date): Promise<Decision> {
     const existing = await this.deps.users.findByEmail(email);
     if (existing?.isActive) throw new EmailTakenError();
     const mailbox = await loadMailbox(this.deps, email, now);

@@ -16,7 +16,11 @@ import {
   type ResendTooSoonError,
 } from '../errors.js';
 import { normalizeEmail } from '../schemas.js';
-import type { AuthenticateUser, AuthenticateUserRefusal } from './authenticate-user.js';
+import type {
+  AuthenticateUser,
+  AuthenticateUserRefusal,
+  PasswordRelease,
+} from './authenticate-user.js';
 
 export type ResendActivationCodeRefusal =
   | AuthenticateUserRefusal
@@ -44,8 +48,9 @@ export class ResendActivationCode {
     email: string;
     password: string;
   }): Promise<{ activationCodeExpiresAt: Date }> {
-    const user = await this.deps.authenticate.execute(input);
-    return this.resend(user.id, () => new InvalidCredentialsError());
+    return this.deps.authenticate.withAccount(input, (user, release) =>
+      this.resend(user.id, () => new InvalidCredentialsError(), release),
+    );
   }
 
   /** An operator with database access (CLI). */
@@ -59,6 +64,7 @@ export class ResendActivationCode {
   private resend(
     userId: string,
     whenGone: () => Error,
+    release?: PasswordRelease,
   ): Promise<{ activationCodeExpiresAt: Date }> {
     const { users, clock, policy } = this.deps;
     return untilCommitted(async () => {
@@ -66,7 +72,8 @@ export class ResendActivationCode {
       if (!user) throw whenGone();
       if (user.isActive) throw new AlreadyActiveError();
       const now = clock.now();
-      const mailbox = await loadMailbox(this.deps, user.email, now);
+      const loaded = await loadMailbox(this.deps, user.email, now);
+      const mailbox = release ? release.applyTo(loaded) : loaded;
       assertMayIssue(mailbox, user, now, policy);
 
       const activation = issueActivation(this.deps, user.id, now);
@@ -76,7 +83,9 @@ export class ResendActivationCode {
         message: activation,
         retireUnsentMessages: { at: now, reason: 'replaced by a newer code' },
       });
-      return committed ? { activationCodeExpiresAt: activation.code.expiresAt } : LOST_RACE;
+      if (!committed) return LOST_RACE;
+      release?.landed();
+      return { activationCodeExpiresAt: activation.code.expiresAt };
     });
   }
 }
