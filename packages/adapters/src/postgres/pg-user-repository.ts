@@ -1,11 +1,4 @@
-import type {
-  AccountChange,
-  ListUsersQuery,
-  Mailbox,
-  OutgoingActivation,
-  User,
-  UserRepository,
-} from '@signup/domain';
+import type { AccountChange, ListUsersQuery, Mailbox, User, UserRepository } from '@signup/domain';
 import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
 import { OUTBOX_CHANNEL } from './pg-outbox.js';
 import { isUuid, MAILBOX_COLUMNS, toMailbox, toUser, USER_COLUMNS } from './rows.js';
@@ -127,8 +120,10 @@ export class PgUserRepository implements UserRepository {
 }
 
 /**
- * The statements of a commit, always in this order (account, outbox,
- * mailbox), so two commits never deadlock.
+ * The statements of a commit, always in this order (account, mailbox), so
+ * two commits never deadlock: at most a guarded delete of the account a
+ * registration replaces, one statement for the account and everything that
+ * hangs off it, one for the mailbox.
  */
 function commitStatements(change: AccountChange): Statement[] {
   const statements: Statement[] = [];
@@ -139,88 +134,90 @@ function commitStatements(change: AccountChange): Statement[] {
       guard: true,
     });
   }
-  if (change.user) statements.push(...userStatements(change.user));
-  const retire = change.retireUnsentMessages;
-  if (change.user && retire) {
-    statements.push({
-      text: `UPDATE outbox
-                SET dropped_at = $2, sealed_code = NULL, leased_until = NULL, last_error = $3
-              WHERE user_id = $1 AND sent_at IS NULL AND dropped_at IS NULL`,
-      params: [change.user.id, retire.at, retire.reason],
-    });
-  }
-  if (change.user && change.message) {
-    statements.push(...messageStatements(change.user, change.message));
-  }
+  if (change.user) statements.push(accountStatement(change.user, change));
   if (change.mailbox) {
     statements.push(mailboxStatement(change.mailbox.next, change.mailbox.forgetAt));
   }
   return statements;
 }
 
-/** Inserts a new account (version 0) or updates it at the version it was read at; then its code. */
-function userStatements(user: User): Statement[] {
+/**
+ * The account, its code, its retired messages and its new message in one
+ * statement (one round trip where there were up to five): the account is
+ * inserted (version 0; a conflict, such as the email taken meanwhile, means
+ * another writer got there first) or updated at the version it was read at,
+ * and every other part works on the row that wrote, so when the account's
+ * guard misses nothing is written and no row comes back: the commit lost its
+ * race. The parts share one snapshot, so retiring the unsent messages never
+ * touches the one queued beside it.
+ */
+function accountStatement(user: User, change: AccountChange): Statement {
   const u = user.toPrimitives();
-  const statements: Statement[] = [
+  const params: unknown[] = [];
+  const $ = (value: unknown, type: string) => {
+    params.push(value);
+    return `$${params.length}::${type}`;
+  };
+  const parts: string[] = [
     u.version === 0
-      ? {
-          // Any unique conflict (the email, the id) means another writer got there first.
-          text: `INSERT INTO users (id, email, password_hash, status, created_at, activated_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, 1)
-                 ON CONFLICT DO NOTHING`,
-          params: [u.id, u.email, u.passwordHash, u.status, u.createdAt, u.activatedAt],
-          guard: true,
-        }
-      : {
-          text: `UPDATE users SET password_hash = $3, status = $4, activated_at = $5, version = version + 1
-                  WHERE id = $1 AND version = $2`,
-          params: [u.id, u.version, u.passwordHash, u.status, u.activatedAt],
-          guard: true,
-        },
+      ? `account AS (
+           INSERT INTO users (id, email, password_hash, status, created_at, activated_at, version)
+           VALUES (${$(u.id, 'uuid')}, ${$(u.email, 'text')}, ${$(u.passwordHash, 'text')},
+                   ${$(u.status, 'text')}, ${$(u.createdAt, 'timestamptz')},
+                   ${$(u.activatedAt, 'timestamptz')}, 1)
+           ON CONFLICT DO NOTHING
+           RETURNING id)`
+      : `account AS (
+           UPDATE users
+              SET password_hash = ${$(u.passwordHash, 'text')}, status = ${$(u.status, 'text')},
+                  activated_at = ${$(u.activatedAt, 'timestamptz')}, version = version + 1
+            WHERE id = ${$(u.id, 'uuid')} AND version = ${$(u.version, 'integer')}
+           RETURNING id)`,
   ];
   const code = u.activationCode;
   if (code) {
-    statements.push({
-      text: `INSERT INTO activation_codes (user_id, id, key_id, digest, issued_at, expires_at, attempts)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (user_id) DO UPDATE
-               SET id = EXCLUDED.id, key_id = EXCLUDED.key_id, digest = EXCLUDED.digest,
-                   issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
-                   attempts = EXCLUDED.attempts`,
-      params: [
-        u.id,
-        code.id,
-        code.keyId,
-        code.digest,
-        code.issuedAt,
-        code.expiresAt,
-        code.attempts,
-      ],
-    });
+    parts.push(`code AS (
+      INSERT INTO activation_codes (user_id, id, key_id, digest, issued_at, expires_at, attempts)
+      SELECT id, ${$(code.id, 'uuid')}, ${$(code.keyId, 'text')}, ${$(code.digest, 'text')},
+             ${$(code.issuedAt, 'timestamptz')}, ${$(code.expiresAt, 'timestamptz')},
+             ${$(code.attempts, 'integer')}
+        FROM account
+      ON CONFLICT (user_id) DO UPDATE
+        SET id = EXCLUDED.id, key_id = EXCLUDED.key_id, digest = EXCLUDED.digest,
+            issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
+            attempts = EXCLUDED.attempts)`);
   } else if (u.version !== 0) {
-    statements.push({ text: 'DELETE FROM activation_codes WHERE user_id = $1', params: [u.id] });
+    parts.push(`code AS (DELETE FROM activation_codes WHERE user_id IN (SELECT id FROM account))`);
   }
-  return statements;
-}
-
-/** Inserts the message and wakes the dispatchers when the transaction commits. */
-function messageStatements(user: User, activation: OutgoingActivation): Statement[] {
-  const { code } = activation;
-  return [
-    {
-      text: `INSERT INTO outbox (id, user_id, recipient, sealed_code, code_expires_at, created_at, due_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-      params: [
-        activation.messageId,
-        user.id,
-        user.email,
-        activation.sealedCode,
-        code.expiresAt,
-        code.issuedAt,
-      ],
-    },
-    { text: `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`, params: [] },
-  ];
+  const retire = change.retireUnsentMessages;
+  if (retire) {
+    parts.push(`retired AS (
+      UPDATE outbox
+         SET dropped_at = ${$(retire.at, 'timestamptz')}, sealed_code = NULL, leased_until = NULL,
+             last_error = ${$(retire.reason, 'text')}
+       WHERE user_id IN (SELECT id FROM account) AND sent_at IS NULL AND dropped_at IS NULL)`);
+  }
+  const message = change.message;
+  if (message) {
+    const issuedAt = $(message.code.issuedAt, 'timestamptz');
+    parts.push(`message AS (
+      INSERT INTO outbox (id, user_id, recipient, sealed_code, code_expires_at, created_at, due_at)
+      SELECT ${$(message.messageId, 'uuid')}, id, ${$(u.email, 'text')},
+             ${$(message.sealedCode, 'text')}, ${$(message.code.expiresAt, 'timestamptz')},
+             ${issuedAt}, ${issuedAt}
+        FROM account
+      RETURNING id)`);
+  }
+  return {
+    text:
+      `WITH ${parts.join(',\n')}\n` +
+      // the dispatchers are woken when the transaction commits
+      (message
+        ? `SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM message`
+        : 'SELECT 1 FROM account'),
+    params,
+    guard: true,
+  };
 }
 
 function mailboxStatement(mailbox: Mailbox, forgetAt: Date): Statement {
