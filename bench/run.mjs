@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick]`: the load benchmark of the signup API and CLI.
+ * `npm run bench [-- --quick]`: the load benchmark of the signup API and CLI
+ * (`-- --scale`: its scale scenario alone, up to 1M seeded accounts).
  * Starts everything it measures (servers, SMTP sink, database), drives it with
  * autocannon, writes bench/results/<timestamp>.json and prints a markdown
  * table. Exit 0 however slow; 1 only when the bench itself broke; 2 on usage.
@@ -55,6 +56,7 @@ async function main() {
     { postgresServer },
     { purgeExpired },
     { floodScenario },
+    { scaleScenario },
   ] = await Promise.all([
     import('@signup/testkit'),
     import('./lib/postgres.mjs'),
@@ -63,6 +65,7 @@ async function main() {
     import('./lib/scenarios/postgres-server.mjs'),
     import('./lib/scenarios/purge.mjs'),
     import('./lib/scenarios/flood.mjs'),
+    import('./lib/scenarios/scale.mjs'),
   ]);
   installSignalHandlers();
   const started = Date.now();
@@ -87,6 +90,8 @@ async function main() {
       poolMax: opts.poolMax ?? 'server default',
       logLevel: opts.logLevel,
       purgeRows: opts.purgeRows,
+      scale: opts.scale,
+      scaleSizes: opts.scaleSizes,
       groups: [...opts.groups],
       probe: opts.probe,
       nodeFlags: opts.nodeFlags.join(' '),
@@ -131,8 +136,8 @@ async function main() {
     await step('expressHello', () => expressHello({ ...opts, workDir }));
   }
 
-  const needsPostgres = g.has('postgres') || g.has('flood') || g.has('purge');
-  const needsSmtp = g.has('postgres') || g.has('flood') || g.has('pglite');
+  const needsPostgres = g.has('postgres') || g.has('flood') || g.has('purge') || g.has('scale');
+  const needsSmtp = g.has('postgres') || g.has('flood') || g.has('pglite') || g.has('scale');
   let db = null;
   if (needsPostgres) {
     await phase('database', async () => {
@@ -160,6 +165,14 @@ async function main() {
   }
   if (g.has('purge') && db) {
     await step('purge', () => purgeExpired({ opts, db, migrated: g.has('postgres') }));
+  }
+  if (g.has('scale') && db) {
+    await step('scale', () =>
+      scaleScenario({ opts, db, smtp, accounts, workDir, cpuProfDir, log }),
+    );
+    for (const size of results.scenarios.scale.sizes ?? []) {
+      if (size.error) results.failures.push(`scale ${size.accounts}: ${size.error}`);
+    }
   }
 
   await runCleanup();

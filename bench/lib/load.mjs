@@ -9,6 +9,10 @@ import { delay, round } from './stats.mjs';
  * A run that ends by time leaves requests in flight that the server still
  * works on (a bcrypt hash each). So the next run does not pay for them, the
  * run then waits about one p99 latency (at most 10 s) for the server to drain.
+ *
+ * `onResponse(status, ms)` sees every response as it arrives, with its latency
+ * in fractional ms (autocannon's own percentiles are whole ms). `until`, a
+ * promise, ends a run by time early once it settles.
  */
 export async function runLoad({
   url,
@@ -22,6 +26,8 @@ export async function runLoad({
   headers,
   body,
   expect = [200],
+  onResponse,
+  until,
 }) {
   const options = {
     url: `${url}${path}`,
@@ -36,12 +42,22 @@ export async function runLoad({
   if (amount !== undefined) options.amount = amount;
   else options.duration = seconds;
   const instance = autocannon(options);
+  if (onResponse) {
+    instance.on('response', (_client, status, _bytes, ms) => onResponse(status, ms));
+  }
   const bound = (maxSeconds ?? seconds + 10) * 1000;
   const timer = setTimeout(() => instance.stop(), bound);
+  let running = true;
+  until
+    ?.finally(() => {
+      if (running) instance.stop();
+    })
+    .catch(() => undefined);
   let result;
   try {
     result = await instance;
   } finally {
+    running = false;
     clearTimeout(timer);
   }
   const summary = summarizeLoad(result, expect);

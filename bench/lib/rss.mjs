@@ -72,5 +72,23 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds of the process's main thread (the event loop's: its thread id is the pid), or null. */
+export function mainThreadCpuSeconds(pid) {
+  return cpuSeconds(`${pid}/task/${pid}`);
+}
+
+/** CPU seconds the whole machine spent busy (every process, all cores; /proc/stat), or null. */
+export function boxCpuSeconds() {
+  try {
+    const [cpu] = fs.readFileSync('/proc/stat', 'utf8').split('\n');
+    // cpu user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait
+    const ticks = cpu.trim().split(/\s+/).slice(1).map(Number);
+    const busy = ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4];
+    return busy / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
 /** USER_HZ: 100 on every Linux that matters. */
 const CLOCK_TICKS = 100;

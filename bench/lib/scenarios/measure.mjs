@@ -1,4 +1,4 @@
-import { cpuSeconds } from '../rss.mjs';
+import { boxCpuSeconds, cpuSeconds, mainThreadCpuSeconds } from '../rss.mjs';
 import { round } from '../stats.mjs';
 
 /**
@@ -11,18 +11,34 @@ import { round } from '../stats.mjs';
 export async function withProbe(server, fn, { countQueries = true } = {}) {
   await server.probe?.reset();
   const cpuBefore = cpuSeconds(server.pid);
+  const mainBefore = mainThreadCpuSeconds(server.pid);
+  const boxBefore = boxCpuSeconds();
   const result = await fn();
   const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const main = mainThreadCpuSeconds(server.pid) - mainBefore;
+  const box = boxCpuSeconds() - boxBefore;
   const stats = await server.probe?.read();
   // requests the server received: in-flight ones at the end of a run count too
   const requests = stats?.requests ?? result.completed;
-  const cpuMsPerRequest = requests ? round((cpu * 1000) / requests, 3) : null;
-  if (!stats) return { ...result, server: { requests, cpuMsPerRequest } };
+  const perRequest = (seconds) => (requests ? round((seconds * 1000) / requests, 3) : null);
+  const cpuMsPerRequest = perRequest(cpu);
+  // the event loop's thread alone (bcrypt runs on the pool's), and every process of the
+  // machine (server, PostgreSQL, SMTP sink, the load generator itself)
+  const mainThreadCpuMsPerRequest = perRequest(main);
+  const boxCpuMsPerRequest = perRequest(box);
+  if (!stats) {
+    return {
+      ...result,
+      server: { requests, cpuMsPerRequest, mainThreadCpuMsPerRequest, boxCpuMsPerRequest },
+    };
+  }
   return {
     ...result,
     server: {
       requests,
       cpuMsPerRequest,
+      mainThreadCpuMsPerRequest,
+      boxCpuMsPerRequest,
       queriesPerRequest: countQueries && requests ? round(stats.queries / requests, 2) : null,
       queries: countQueries ? stats.queries : null,
       poolAcquireMs: {

@@ -1,65 +1,27 @@
 import { runCliOk } from '../cli.mjs';
 import { withClient } from '../postgres.mjs';
+import { countAccounts, seedAccounts } from '../seed.mjs';
 import { serviceEnv } from '../server.mjs';
 import { round } from '../stats.mjs';
 import { serviceVars } from './service-vars.mjs';
 
-// Any well-formed bcrypt hash: purge never compares it.
-const HASH = '$2b$10$abcdefghijklmnopqrstuu5Hh4H3Nmo3Xt3N4xMjDL6yTkfsyPc1W';
-
-/**
- * Seeds `rows` pending accounts whose code expired two days ago (set-based:
- * INSERT ... SELECT generate_series, into the tables of the adapters'
- * migrations: users, activation_codes, and a sent outbox message each).
- */
-async function seedExpiredPending(url, rows) {
-  return withClient(url, async (c) => {
-    await c.query('BEGIN');
-    await c.query(
-      `INSERT INTO users (id, email, password_hash, status, created_at, version)
-       SELECT gen_random_uuid(), 'purge-' || i || '@bench.test', $2, 'pending',
-              now() - interval '3 days' + i * interval '1 millisecond', 1
-       FROM generate_series(1, $1::int) AS i`,
-      [rows, HASH],
-    );
-    await c.query(
-      `INSERT INTO activation_codes (user_id, id, digest, key_id, issued_at, expires_at, attempts)
-       SELECT id, gen_random_uuid(), md5(id::text) || md5(email), 'unkeyed', created_at,
-              created_at + interval '60 seconds', 0
-       FROM users WHERE email LIKE 'purge-%@bench.test'`,
-    );
-    await c.query(
-      `INSERT INTO outbox (id, user_id, recipient, code_expires_at, created_at, due_at, sent_at)
-       SELECT gen_random_uuid(), id, email, created_at + interval '60 seconds',
-              created_at, created_at, created_at + interval '1 second'
-       FROM users WHERE email LIKE 'purge-%@bench.test'`,
-    );
-    await c.query('COMMIT');
-    await c.query('ANALYZE users, activation_codes, outbox');
-  });
-}
-
-const countSeeded = (url) =>
-  withClient(url, async (c) =>
-    Number(
-      (await c.query("SELECT count(*) AS n FROM users WHERE email LIKE 'purge-%@bench.test'"))
-        .rows[0].n,
-    ),
-  );
+const PREFIX = 'purge-';
 
 /** `signup purge-expired` on `rows` expired pending accounts: rows deleted per second. */
 export async function purgeExpired({ opts, db, migrated = false }) {
   const env = serviceEnv(serviceVars(opts, { DATABASE_URL: db.url }));
   if (!migrated) await runCliOk(['migrate'], { env, timeoutMs: 60_000 });
   const seedStarted = performance.now();
-  await seedExpiredPending(db.url, opts.purgeRows);
+  // pending accounts whose code expired two days ago, with a sent message each
+  await seedAccounts(db.url, { prefix: PREFIX, count: opts.purgeRows });
+  await withClient(db.url, (c) => c.query('ANALYZE users, activation_codes, outbox'));
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const run = await runCliOk(['--json', 'purge-expired', '--older-than', '24h'], {
     env,
     timeoutMs: 240_000,
   });
   const deleted = Number(JSON.parse(run.stdout).count);
-  const left = await countSeeded(db.url);
+  const left = await countAccounts(db.url, PREFIX);
   return {
     rows: opts.purgeRows,
     deleted,
