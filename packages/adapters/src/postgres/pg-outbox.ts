@@ -86,7 +86,11 @@ export class PgOutbox implements Outbox {
   /**
    * Deletes up to `limit` messages sent or dropped before `before` (the
    * dispatcher's retention, see OutboxRetention): one short statement that
-   * skips rows another deleter holds. Resolves with how many it deleted.
+   * skips rows another deleter holds, oldest first. The order is also the
+   * index's (outbox_settled_idx), so the planner walks it and stops at the
+   * first row too young: with LIMIT alone, and its guess that a third of the
+   * rows match, it could choose to read the whole table and find none.
+   * Resolves with how many it deleted.
    */
   async deleteSettledBefore(before: Date, limit: number): Promise<number> {
     const { rowCount } = await this.sql.query(
@@ -94,6 +98,7 @@ export class PgOutbox implements Outbox {
          SELECT id FROM outbox
           WHERE (sent_at IS NOT NULL OR dropped_at IS NOT NULL)
             AND COALESCE(sent_at, dropped_at) < $1
+          ORDER BY COALESCE(sent_at, dropped_at)
           LIMIT $2
           FOR UPDATE SKIP LOCKED)`,
       [before, limit],
