@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InfrastructureUnavailableError } from '@signup/domain';
+import { SMTPServer } from 'smtp-server';
 import { activationMailerContract, FakeClock, type ReceivedEmail } from '@signup/domain/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadSharedConfig } from '../src/config/config.js';
@@ -173,6 +179,61 @@ describe('SmtpMailer faults', () => {
     expect(performance.now() - sending).toBeLessThan(1500);
     await impatient.close();
     silent.close();
+  });
+});
+
+describe('SmtpMailer connections', () => {
+  it('smtps:// by host name: TLS from the first byte, over the connection it opened itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signup-smtps-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const received: { secure: boolean; to: string }[] = [];
+    const server = new SMTPServer({
+      secure: true,
+      key: readFileSync(join(dir, 'key.pem')),
+      cert: readFileSync(join(dir, 'cert.pem')),
+      authOptional: true,
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          received.push({ secure: session.secure, to: session.envelope.rcptTo[0]?.address ?? '' });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.server.address() as AddressInfo;
+    // a self-signed certificate: this test checks the wiring, not the chain of trust
+    const strict = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    const mailer = new SmtpMailer({ url: `smtps://localhost:${port}`, from: FROM });
+    try {
+      await mailer.send({ to: 'tls@example.test', code: '1234', codeExpiresAt: new Date() });
+      expect(received).toEqual([{ secure: true, to: 'tls@example.test' }]);
+    } finally {
+      if (strict === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = strict;
+      await mailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
