@@ -56,6 +56,7 @@ async function main() {
     { postgresServer },
     { purgeExpired },
     { floodScenario },
+    { mailCeiling },
     { scaleScenario },
   ] = await Promise.all([
     import('@signup/testkit'),
@@ -65,6 +66,7 @@ async function main() {
     import('./lib/scenarios/postgres-server.mjs'),
     import('./lib/scenarios/purge.mjs'),
     import('./lib/scenarios/flood.mjs'),
+    import('./lib/scenarios/mail-ceiling.mjs'),
     import('./lib/scenarios/scale.mjs'),
   ]);
   installSignalHandlers();
@@ -136,7 +138,8 @@ async function main() {
     await step('expressHello', () => expressHello({ ...opts, workDir }));
   }
 
-  const needsPostgres = g.has('postgres') || g.has('flood') || g.has('purge') || g.has('scale');
+  const needsPostgres =
+    g.has('postgres') || g.has('flood') || g.has('mail') || g.has('purge') || g.has('scale');
   const needsSmtp = g.has('postgres') || g.has('flood') || g.has('pglite') || g.has('scale');
   let db = null;
   if (needsPostgres) {
@@ -157,6 +160,9 @@ async function main() {
   }
   if (g.has('flood') && db) {
     await step('flood', () => floodScenario({ opts, db, smtp, workDir, cpuProfDir }));
+  }
+  if (g.has('mail') && db) {
+    await step('mailCeiling', () => mailCeiling({ opts, db, workDir, cpuProfDir }));
   }
   if (g.has('pglite')) {
     await phase('pglite server', () =>

@@ -12,7 +12,7 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
   --purge-rows <n>     expired pending accounts seeded for the purge (default 100000, quick 10000)
   --flood-rate <n>     activations per second in the flood (default 150; 0: as fast as answered)
   --flood-in-flight <n> at most this many of them in flight (default 64)
-  --only <groups>      comma list of: raw, express, postgres, flood, pglite, purge (default: all)
+  --only <groups>      comma list of: raw, express, postgres, flood, mail, pglite, purge (default: all)
   --scale              only the scale scenario (long: seeds up to 1M accounts): register, activate,
                        health, users list and purge-expired at each size, and the growth table
   --scale-sizes <list> its sizes in accounts, grown in ascending order (default 1000,100000,1000000;
@@ -33,7 +33,7 @@ function whole(name, value, min, max) {
 
 export class UsageError extends Error {}
 
-const GROUPS = ['raw', 'express', 'postgres', 'flood', 'pglite', 'purge'];
+const GROUPS = ['raw', 'express', 'postgres', 'flood', 'mail', 'pglite', 'purge'];
 
 /** Parses the command line into the bench options; throws UsageError on bad input. */
 export function parseOptions(argv) {

@@ -87,6 +87,14 @@ export function evaluateTargets(s) {
       ok: (v) => v <= 1000,
     },
     {
+      name: 'mail ceiling of one instance',
+      value: s.mailCeiling?.mailsPerSecond ?? null,
+      unit: 'mails/s',
+      detail: `${s.mailCeiling?.delivered ?? '?'} due messages to an SMTP sink that answers at once, drained in ${s.mailCeiling?.drainSeconds ?? '?'} s; server main thread ${s.mailCeiling?.mainThreadBusy ?? '?'} busy, ${s.mailCeiling?.mainThreadCpuMsPerMail ?? '?'} ms per mail`,
+      target: '≥ 300 mails/s',
+      ok: (v) => v >= 300,
+    },
+    {
       name: 'RSS idle',
       value: s.rss?.idleMiB ?? null,
       unit: 'MiB',
