@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfrastructureUnavailableError } from '@signup/domain';
@@ -183,6 +183,35 @@ describe('SmtpMailer faults', () => {
 });
 
 describe('SmtpMailer connections', () => {
+  it('a server that resets every connection: ten sends at once all reject, none is left waiting', async () => {
+    const resetting = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.resetAndDestroy();
+    });
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const { port } = resetting.address() as AddressInfo;
+    const mailer = new SmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: FROM });
+    try {
+      // more sends than pooled connections: the queued ones must settle too
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          Promise.race([
+            mailer.send({ to: `r${i}@example.test`, code: '1234', codeExpiresAt: new Date() }).then(
+              () => 'sent',
+              (error: unknown) =>
+                error instanceof InfrastructureUnavailableError ? 'refused' : String(error),
+            ),
+            new Promise((resolve) => setTimeout(() => resolve('still waiting'), 8000)),
+          ]),
+        ),
+      );
+      expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'refused'));
+    } finally {
+      await mailer.close();
+      await new Promise<void>((resolve) => resetting.close(() => resolve()));
+    }
+  });
+
   it('smtps:// by host name: TLS from the first byte, over the connection it opened itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signup-smtps-'));
     execFileSync(

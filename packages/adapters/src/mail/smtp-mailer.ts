@@ -4,7 +4,7 @@ import {
   type ActivationEmail,
   type Clock,
 } from '@signup/domain';
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { Socket } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { resolveHostname } from 'nodemailer/lib/shared/index.js';
 import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
@@ -46,8 +46,12 @@ export interface SmtpMailerOptions {
  * server's delayed ACK, about 40 ms per message. One instance delivered
  * 50 mails a second to a local SMTP server that answers at once; 400 with
  * this. The host is resolved as nodemailer resolves it (DNS without libuv's
- * thread pool, where bcrypt runs); nodemailer does the rest on the socket
- * handed over, TLS included (smtps: it wraps this connection).
+ * thread pool, where bcrypt runs). The socket is handed over while it
+ * connects, and every failure (DNS, refused, reset) arrives as its 'error':
+ * nodemailer handles it, and bounds the wait, as on a socket of its own
+ * (a failure passed to the callback instead left the pool's queued messages
+ * unsettled). nodemailer does the rest, TLS included (smtps: it wraps this
+ * connection).
  */
 function noDelaySocket(
   options: SMTPPool.Options,
@@ -56,25 +60,16 @@ function noDelaySocket(
   const host = options.host ?? 'localhost';
   const port = Number(options.port) || (options.secure ? 465 : 587);
   resolveHostname({ host }, (error, resolved) => {
+    // Set on the socket, applied when it connects (connect()'s own noDelay
+    // option is ignored on Node 20: measured, 52 mails/s with it).
+    const socket = new Socket().setNoDelay(true).setKeepAlive(true);
     if (error) {
-      callback(error);
+      callback(null, { connection: socket });
+      process.nextTick(() => socket.destroy(error));
       return;
     }
-    const socket = tcpConnect({ host: resolved.host, port, noDelay: true, keepAlive: true });
-    const timer = setTimeout(
-      () => socket.destroy(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' })),
-      options.connectionTimeout ?? 5000,
-    );
-    const failed = (cause: Error) => {
-      clearTimeout(timer);
-      callback(cause);
-    };
-    socket.once('error', failed);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeListener('error', failed);
-      callback(null, { connection: socket });
-    });
+    socket.connect({ host: resolved.host, port });
+    callback(null, { connection: socket });
   });
 }
 
