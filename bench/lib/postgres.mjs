@@ -1,5 +1,6 @@
 import { createTestDatabase, withClient } from '@signup/testkit';
 import { onCleanup } from './cleanup.mjs';
+import { delay } from './stats.mjs';
 
 export { withClient };
 
@@ -28,4 +29,28 @@ export async function createBenchDatabase(adminUrl) {
       await database.drop();
     },
   };
+}
+
+/**
+ * Polls the outbox's unsent messages (only those whose recipient starts with
+ * `recipientPrefix`, when given) every 250 ms on one connection, until none
+ * is left or `seconds` have passed; `onCount` sees every count. Resolves
+ * with the last one.
+ */
+export function waitForOutbox(url, { seconds, recipientPrefix, onCount = () => undefined }) {
+  const deadline = performance.now() + seconds * 1000;
+  return withClient(url, async (c) => {
+    for (;;) {
+      const { rows } = await c.query(
+        `SELECT count(*)::integer AS n FROM outbox
+          WHERE sent_at IS NULL AND dropped_at IS NULL
+            AND ($1::text IS NULL OR recipient LIKE $1 || '%')`,
+        [recipientPrefix ?? null],
+      );
+      const pending = rows[0].n;
+      onCount(pending);
+      if (pending === 0 || performance.now() >= deadline) return pending;
+      await delay(250);
+    }
+  });
 }

@@ -1,7 +1,6 @@
 import { flood } from '@signup/testkit';
-import { startServer } from '../server.mjs';
 import { basic } from './accounts.mjs';
-import { serviceVars } from './service-vars.mjs';
+import { serviceVars, startRunServer } from './service-vars.mjs';
 
 const PROBES = ['/livez', '/readyz', '/api/v1/health'];
 const PROBE_EVERY_MS = 50;
@@ -21,13 +20,13 @@ const FLOOD_SECONDS = { full: 8, quick: 3 };
 export async function floodScenario({ opts, db, smtp, workDir, cpuProfDir }) {
   const vars = serviceVars(opts, { DATABASE_URL: db.url, SMTP_URL: smtp.url });
   // MAX_PENDING_HASHES unset: 16 per thread of UV_THREADPOOL_SIZE (--threadpool)
-  const server = await startServer({
+  const server = await startRunServer({
     name: 'server-flood',
     vars,
+    opts,
     workDir,
-    probe: false,
-    nodeFlags: opts.nodeFlags,
     cpuProfDir,
+    probe: false,
   });
   try {
     const email = `flooded-${Date.now()}@bench.test`;

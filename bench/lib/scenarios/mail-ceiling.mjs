@@ -1,13 +1,12 @@
 import net from 'node:net';
 import { SecretKeyring } from '@signup/domain';
 import { mainThreadCpuSeconds } from '../rss.mjs';
-import { startServer } from '../server.mjs';
-import { withClient } from '../postgres.mjs';
+import { waitForOutbox, withClient } from '../postgres.mjs';
 import { round } from '../stats.mjs';
-import { serviceVars } from './service-vars.mjs';
+import { serviceVars, startRunServer } from './service-vars.mjs';
 
 const MESSAGES = { full: 3000, quick: 500 };
-const DRAIN_LIMIT_MS = 120_000;
+const DRAIN_LIMIT_SECONDS = 120;
 
 /**
  * A minimal SMTP server that answers every command at once and parses
@@ -72,13 +71,13 @@ export async function mailCeiling({ opts, db, workDir, cpuProfDir }) {
   const sink = await startFastSink();
   const count = opts.quick ? MESSAGES.quick : MESSAGES.full;
   const vars = serviceVars(opts, { DATABASE_URL: db.url, SMTP_URL: sink.url });
-  const server = await startServer({
+  const server = await startRunServer({
     name: 'server-mail',
     vars,
+    opts,
     workDir,
-    probe: false,
-    nodeFlags: opts.nodeFlags,
     cpuProfDir,
+    probe: false,
   });
   try {
     const keyring = new SecretKeyring(vars.SIGNUP_SECRET);
@@ -105,23 +104,12 @@ export async function mailCeiling({ opts, db, workDir, cpuProfDir }) {
       await c.query('COMMIT');
     });
     const backlog = [];
-    const deadline = performance.now() + DRAIN_LIMIT_MS;
-    for (;;) {
-      const pending = await withClient(db.url, async (c) =>
-        Number(
-          (
-            await c.query(
-              `SELECT count(*) AS n FROM outbox
-                WHERE sent_at IS NULL AND dropped_at IS NULL AND recipient LIKE $1 || '-%'`,
-              [prefix],
-            )
-          ).rows[0].n,
-        ),
-      );
-      backlog.push({ atMs: Math.round(performance.now() - inserted), pending });
-      if (pending === 0 || performance.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitForOutbox(db.url, {
+      seconds: DRAIN_LIMIT_SECONDS,
+      recipientPrefix: `${prefix}-`,
+      onCount: (pending) =>
+        backlog.push({ atMs: Math.round(performance.now() - inserted), pending }),
+    });
     const main = mainThreadCpuSeconds(server.pid) - mainBefore;
     const { arrivals } = sink;
     const spanSeconds = arrivals.length > 1 ? (arrivals.at(-1) - arrivals[0]) / 1000 : null;

@@ -2,15 +2,15 @@ import { performance } from 'node:perf_hooks';
 import { isInterrupted } from '../cleanup.mjs';
 import { runCliOk } from '../cli.mjs';
 import { runLoad } from '../load.mjs';
-import { withClient } from '../postgres.mjs';
+import { waitForOutbox, withClient } from '../postgres.mjs';
 import { scaleGoals } from '../report.mjs';
 import { countAccounts, seedAccounts } from '../seed.mjs';
-import { serviceEnv, startServer } from '../server.mjs';
+import { serviceEnv } from '../server.mjs';
 import { delay, round, summarize } from '../stats.mjs';
 import { activateRequests } from './accounts.mjs';
 import { probeHealth } from './health-probe.mjs';
 import { withProbe } from './measure.mjs';
-import { serviceVars } from './service-vars.mjs';
+import { serviceVars, startRunServer } from './service-vars.mjs';
 
 const ACTIVE = 'scale-active-';
 const EXPIRED = 'scale-expired-';
@@ -71,25 +71,6 @@ async function grow(url, size, next) {
   return { seeded, users: rows[0].users, sentMessages: rows[0].sent_messages };
 }
 
-/**
- * Waits (polls every 250 ms, at most `seconds`) until the outbox has no
- * unsent message: the dispatcher sends far fewer mails a second than the
- * server registers, so each run would otherwise start behind the previous
- * one's mail. Resolves with how many were still unsent at the end.
- */
-async function drainOutbox(url, seconds) {
-  const deadline = performance.now() + seconds * 1000;
-  for (;;) {
-    const { rows } = await withClient(url, (c) =>
-      c.query(
-        'SELECT count(*)::integer AS n FROM outbox WHERE sent_at IS NULL AND dropped_at IS NULL',
-      ),
-    );
-    if (rows[0].n === 0 || performance.now() >= deadline) return rows[0].n;
-    await delay(250);
-  }
-}
-
 /** Everything measured at one size, on a server started on the grown database. */
 async function measureSize({ size, opts, db, smtp, accounts, next, workDir, cpuProfDir, log }) {
   const { connections, seconds } = opts;
@@ -102,18 +83,18 @@ async function measureSize({ size, opts, db, smtp, accounts, next, workDir, cpuP
 
   const vars = serviceVars(opts, { DATABASE_URL: db.url, SMTP_URL: smtp.url });
   const env = serviceEnv(vars);
-  const server = await startServer({
+  const server = await startRunServer({
     name: `server-scale-${size}`,
     vars,
+    opts,
     workDir,
-    probe: opts.probe,
-    nodeFlags: opts.nodeFlags,
     cpuProfDir,
   });
   const url = server.base;
   const phase = `scale-${size}`;
+  // Each run starts with the previous one's mail sent, not behind it.
   const drain = async (what) => {
-    const unsent = await drainOutbox(db.url, seconds.scaleMailDrain);
+    const unsent = await waitForOutbox(db.url, { seconds: seconds.scaleMailDrain });
     if (unsent > 0) log(`scale ${size}: ${unsent} messages still unsent ${what}`);
   };
   try {

@@ -25,6 +25,14 @@ export function serviceVars(opts, extra) {
 }
 
 /**
+ * Starts the server on `vars` with the run's node flags and CPU profile
+ * directory, and its probe unless `probe: false`.
+ */
+export function startRunServer({ name, vars, opts, workDir, cpuProfDir, probe = opts.probe }) {
+  return startServer({ name, vars, workDir, probe, nodeFlags: opts.nodeFlags, cpuProfDir });
+}
+
+/**
  * Migrates the database `vars` name with the CLI, then starts the server on it
  * with the run's probe and node flags.
  */
@@ -37,12 +45,5 @@ export async function startMigratedServer({
   migrateTimeoutMs,
 }) {
   await runCliOk(['migrate'], { env: serviceEnv(vars), timeoutMs: migrateTimeoutMs });
-  return startServer({
-    name,
-    vars,
-    workDir,
-    probe: opts.probe,
-    nodeFlags: opts.nodeFlags,
-    cpuProfDir,
-  });
+  return startRunServer({ name, vars, opts, workDir, cpuProfDir });
 }

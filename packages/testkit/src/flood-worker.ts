@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { FloodRequest, FloodSample, WorkerJob } from './flood.js';
+import type { FloodRequest, FloodSample, WorkerJob, WorkerResult } from './flood.js';
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
 
@@ -71,10 +71,7 @@ function ready(): Promise<void> {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** The warm-up's answers (the flood side's), reported apart from the measurement. */
-const warmUp: FloodSample[] = [];
-
-async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<FloodSample[]> {
+async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<WorkerResult> {
   const { requests, concurrency, seconds, ratePerSecond, warmUpSeconds } = job;
   // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout
   // closes them: otherwise a request sent on a socket the server is closing at that
@@ -100,6 +97,7 @@ async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<FloodS
       deadline = measuredFrom + seconds * 1000;
     });
   const samples: FloodSample[] = [];
+  const warmUp: FloodSample[] = [];
   let next = 0;
   const loop = async () => {
     for (;;) {
@@ -114,11 +112,11 @@ async function flood(job: Extract<WorkerJob, { kind: 'flood' }>): Promise<FloodS
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
   agent.destroy();
-  return samples;
+  return { samples, warmUp };
 }
 
 /** Each path on its own: a GET every `everyMs` (right after the last answer when that was slower). */
-async function probe(job: Extract<WorkerJob, { kind: 'probe' }>): Promise<FloodSample[]> {
+async function probe(job: Extract<WorkerJob, { kind: 'probe' }>): Promise<WorkerResult> {
   const { paths, everyMs, seconds } = job;
   // This process's own first requests (its http client's cold start) are not the server's latency.
   for (const path of paths) await send({ path }, false);
@@ -134,8 +132,8 @@ async function probe(job: Extract<WorkerJob, { kind: 'probe' }>): Promise<FloodS
     }
   };
   await Promise.all(paths.map(loop));
-  return samples;
+  return { samples, warmUp: [] };
 }
 
-const samples = job.kind === 'flood' ? await flood(job) : await probe(job);
-process.send?.({ samples, warmUp }, () => process.exit(0));
+const result = job.kind === 'flood' ? await flood(job) : await probe(job);
+process.send?.(result, () => process.exit(0));

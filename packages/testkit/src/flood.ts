@@ -74,6 +74,12 @@ export type WorkerJob = {
   | { readonly kind: 'probe'; readonly paths: readonly string[]; readonly everyMs: number }
 );
 
+/** What a worker sends back: its samples, and the flood side's warm-up answers apart. */
+export interface WorkerResult {
+  readonly samples: FloodSample[];
+  readonly warmUp: FloodSample[];
+}
+
 export interface LatencySummary {
   readonly count: number;
   readonly p50: number | null;
@@ -120,7 +126,7 @@ interface Worker {
   /** Resolves once the worker is warm and waits for `go`. */
   readonly ready: Promise<void>;
   go(): void;
-  readonly samples: Promise<{ samples: FloodSample[]; warmUp: FloodSample[] }>;
+  readonly samples: Promise<WorkerResult>;
 }
 
 function startWorker(job: WorkerJob): Worker {
@@ -135,10 +141,9 @@ function startWorker(job: WorkerJob): Worker {
   );
   let warm!: () => void;
   const ready = new Promise<void>((resolve) => (warm = resolve));
-  type Result = { samples: FloodSample[]; warmUp: FloodSample[] };
-  const samples = new Promise<Result>((resolve, reject) => {
-    let result: Result | undefined;
-    child.on('message', (message: Result | { ready: true }) => {
+  const samples = new Promise<WorkerResult>((resolve, reject) => {
+    let result: WorkerResult | undefined;
+    child.on('message', (message: WorkerResult | { ready: true }) => {
       if ('samples' in message) result = message;
       else warm();
     });

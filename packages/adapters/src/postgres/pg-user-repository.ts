@@ -8,24 +8,27 @@ const SELECT_USER = `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN activation_co
 /** Thrown inside a commit's transaction when a version guard misses: rolls everything back. */
 class LostRace extends Error {}
 
-/** One statement of a commit; `guard`: it must touch a row, or the commit lost its race. */
+/**
+ * One statement of a commit. Each is a version guard: it must touch (or
+ * return) a row, or the commit lost its race.
+ */
 interface Statement {
   readonly text: string;
   readonly params: readonly unknown[];
-  readonly guard?: boolean;
 }
 
 async function execute(sql: SqlExecutor, statement: Statement): Promise<void> {
   const { rowCount } = await sql.query(statement.text, statement.params);
-  if (statement.guard && rowCount === 0) throw new LostRace();
+  if (rowCount === 0) throw new LostRace();
 }
 
 /**
  * Accounts, codes, mailboxes and their messages in PostgreSQL (or PGlite).
  * Every write is `commit`: one transaction (or one statement, when a single
  * one says it all) whose only rule is the version compare-and-swap (`WHERE
- * version = $n`, or an insert that must not conflict). Row locks make concurrent writers of one row wait and then see
- * the winner's version, so exactly one of them lands.
+ * version = $n`, or an insert that must not conflict). Row locks make
+ * concurrent writers of one row wait and then see the winner's version, so
+ * exactly one of them lands.
  */
 export class PgUserRepository implements UserRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -131,7 +134,6 @@ function commitStatements(change: AccountChange): Statement[] {
     statements.push({
       text: 'DELETE FROM users WHERE id = $1 AND version = $2',
       params: [change.replaces.id, change.replaces.version],
-      guard: true,
     });
   }
   if (change.user) statements.push(accountStatement(change.user, change));
@@ -216,7 +218,6 @@ function accountStatement(user: User, change: AccountChange): Statement {
         ? `SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM message`
         : 'SELECT 1 FROM account'),
     params,
-    guard: true,
   };
 }
 
@@ -242,7 +243,6 @@ function mailboxStatement(mailbox: Mailbox, forgetAt: Date): Statement {
                VALUES ($1, $2 + 1, $3, $4, $5, $6, $7, $8::timestamptz[], $9::timestamptz[], $10)
                ON CONFLICT DO NOTHING`,
         params,
-        guard: true,
       }
     : {
         text: `UPDATE mailboxes
@@ -251,6 +251,5 @@ function mailboxStatement(mailbox: Mailbox, forgetAt: Date): Statement {
                       forget_at = $10
                 WHERE key = $1 AND version = $2`,
         params,
-        guard: true,
       };
 }
