@@ -11,6 +11,7 @@ import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Mailer, SmtpStatus } from './mailer.js';
 import { maskEmailsIn } from './mask-email.js';
+import { composeMime, mimeSender, type MimeSender } from './mime.js';
 import { renderActivationEmail } from './render-activation-email.js';
 
 export interface SmtpTimeouts {
@@ -35,7 +36,7 @@ export interface SmtpMailerOptions {
   readonly from: string;
   readonly logger?: Logger;
   readonly timeoutsMs?: SmtpTimeouts;
-  /** Ages the cached probe result; the system clock by default. */
+  /** Ages the cached probe result and dates each message; the system clock by default. */
   readonly clock?: Clock;
 }
 
@@ -81,6 +82,8 @@ function noDelaySocket(
 export class SmtpMailer implements Mailer {
   private readonly transport: Transporter;
   private readonly from: string;
+  /** `from` prepared for composeMime once; null: nodemailer composes every message. */
+  private readonly sender: MimeSender | null;
   private readonly logger: Logger;
   private readonly probeTimeoutMs: number;
   private readonly probeCacheMs: number;
@@ -92,6 +95,7 @@ export class SmtpMailer implements Mailer {
   constructor(options: SmtpMailerOptions) {
     const t = options.timeoutsMs ?? {};
     this.from = options.from;
+    this.sender = mimeSender(options.from);
     this.logger = options.logger ?? silentLogger;
     this.probeTimeoutMs = t.probe ?? 1000;
     this.probeCacheMs = t.probeCache ?? 5000;
@@ -116,8 +120,12 @@ export class SmtpMailer implements Mailer {
 
   async send(message: ActivationEmail): Promise<void> {
     const email = renderActivationEmail({ from: this.from, ...message });
+    // Composed here (see mime.ts): nodemailer's composer was 10-15 % of the
+    // main thread per registration. A message composeMime leaves (null),
+    // nodemailer composes as before.
+    const mime = this.sender && composeMime(email, this.sender, this.clock.now());
     try {
-      await this.transport.sendMail(email);
+      await this.transport.sendMail(mime ?? email);
     } catch (error) {
       this.probed = undefined; // the next probe asks the server again
       // The server's text often quotes the recipient: masked, and the raw
