@@ -9,8 +9,19 @@ const SELECT_USER = `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN activation_co
 class LostRace extends Error {}
 
 /**
+ * Raised by `signup_commit_guard` (migration 0007) when a part of a
+ * one-statement commit missed its version guard: the statement wrote nothing.
+ */
+const GUARD_MISSED = 'SU001';
+
+function isLostRace(error: unknown): boolean {
+  return error instanceof LostRace || (error as { code?: unknown } | null)?.code === GUARD_MISSED;
+}
+
+/**
  * One statement of a commit. Each is a version guard: it must touch (or
- * return) a row, or the commit lost its race.
+ * return) a row, or the commit lost its race (a statement of several guarded
+ * parts checks them itself, with `signup_commit_guard`).
  */
 interface Statement {
   readonly text: string;
@@ -24,11 +35,11 @@ async function execute(sql: SqlExecutor, statement: Statement): Promise<void> {
 
 /**
  * Accounts, codes, mailboxes and their messages in PostgreSQL (or PGlite).
- * Every write is `commit`: one transaction (or one statement, when a single
- * one says it all) whose only rule is the version compare-and-swap (`WHERE
- * version = $n`, or an insert that must not conflict). Row locks make
- * concurrent writers of one row wait and then see the winner's version, so
- * exactly one of them lands.
+ * Every write is `commit`: one statement (a transaction only when a
+ * re-registration deletes the account it replaces) whose only rule is the
+ * version compare-and-swap (`WHERE version = $n`, or an insert that must not
+ * conflict). Row locks make concurrent writers of one row wait and then see
+ * the winner's version, so exactly one of them lands.
  */
 export class PgUserRepository implements UserRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -56,8 +67,7 @@ export class PgUserRepository implements UserRepository {
     const statements = commitStatements(change);
     try {
       if (statements.length === 1) {
-        // One statement is atomic by itself: no BEGIN and COMMIT round trips
-        // (a password try's reservation, most often).
+        // One statement is atomic by itself: no BEGIN and COMMIT round trips.
         await execute(this.sql, statements[0]!);
       } else {
         await this.sql.transaction(async (tx) => {
@@ -66,7 +76,7 @@ export class PgUserRepository implements UserRepository {
       }
       return true;
     } catch (error) {
-      if (error instanceof LostRace) return false;
+      if (isLostRace(error)) return false;
       throw error;
     }
   }
@@ -123,10 +133,10 @@ export class PgUserRepository implements UserRepository {
 }
 
 /**
- * The statements of a commit, always in this order (account, mailbox), so
- * two commits never deadlock: at most a guarded delete of the account a
- * registration replaces, one statement for the account and everything that
- * hangs off it, one for the mailbox.
+ * The statements of a commit: a guarded delete of the account a
+ * re-registration replaces, if any (it must land before the new account can
+ * take the email, so it is a statement of its own, in a transaction), then
+ * one statement for the rest.
  */
 function commitStatements(change: AccountChange): Statement[] {
   const statements: Statement[] = [];
@@ -136,30 +146,76 @@ function commitStatements(change: AccountChange): Statement[] {
       params: [change.replaces.id, change.replaces.version],
     });
   }
-  if (change.user) statements.push(accountStatement(change.user, change));
-  if (change.mailbox) {
-    statements.push(mailboxStatement(change.mailbox.next, change.mailbox.forgetAt));
-  }
+  const write = writeStatement(change);
+  if (write) statements.push(write);
   return statements;
 }
 
-/**
- * The account, its code, its retired messages and its new message in one
- * statement (one round trip where there were up to five): the account is
- * inserted (version 0; a conflict, such as the email taken meanwhile, means
- * another writer got there first) or updated at the version it was read at,
- * and every other part works on the row that wrote, so when the account's
- * guard misses nothing is written and no row comes back: the commit lost its
- * race. The parts share one snapshot, so retiring the unsent messages never
- * touches the one queued beside it.
- */
-function accountStatement(user: User, change: AccountChange): Statement {
-  const u = user.toPrimitives();
+/** Collects a statement's parameters: `$(value, type)` appends one and names it. */
+function parameters(): { params: unknown[]; $: (value: unknown, type: string) => string } {
   const params: unknown[] = [];
-  const $ = (value: unknown, type: string) => {
-    params.push(value);
-    return `$${params.length}::${type}`;
+  return {
+    params,
+    $: (value, type) => {
+      params.push(value);
+      return `$${params.length}::${type}`;
+    },
   };
+}
+
+/**
+ * The account, everything that hangs off it, and the mailbox in one
+ * statement (one round trip where a transaction took five): data-modifying
+ * CTEs, each working on the rows the guarded ones wrote. The account is
+ * inserted (version 0; a conflict, such as the email taken meanwhile, means
+ * another writer got there first) or updated at the version it was read at;
+ * its code, retired messages and new message are written only for the
+ * account row that was written. The mailbox is inserted or updated the same
+ * way. When either guard misses, `signup_commit_guard` raises and the
+ * statement, every part of it, is rolled back: the commit lost its race.
+ * The guard reads the account part first, then the mailbox part, so
+ * concurrent commits take the two row locks in the same order and never
+ * deadlock. The parts share one snapshot, so retiring the unsent messages
+ * never touches the one queued beside it. The dispatchers are woken when the
+ * statement commits.
+ */
+function writeStatement(change: AccountChange): Statement | undefined {
+  const { params, $ } = parameters();
+  const parts: string[] = [];
+  const guarded: string[] = [];
+  if (change.user) {
+    parts.push(...accountParts(change.user, change, $));
+    guarded.push('account');
+  }
+  if (change.mailbox) {
+    parts.push(mailboxPart(change.mailbox.next, change.mailbox.forgetAt, $));
+    guarded.push('mailbox');
+  }
+  if (parts.length === 0) return undefined;
+  const notify = change.message ? `SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM message` : '';
+  if (guarded.length === 1) {
+    // One guarded part: its row count says whether it wrote (see execute).
+    return {
+      text: `WITH ${parts.join(',\n')}\n${notify || `SELECT 1 FROM ${guarded[0]!}`}`,
+      params,
+    };
+  }
+  const everyPartWrote = guarded.map((name) => `EXISTS (SELECT 1 FROM ${name})`).join(' AND ');
+  return {
+    text:
+      `WITH ${parts.join(',\n')}\n` +
+      `SELECT signup_commit_guard(${everyPartWrote})${notify ? `, (${notify})` : ''}`,
+    params,
+  };
+}
+
+/** The account part and the parts that hang off it (`account` returns the written row's id). */
+function accountParts(
+  user: User,
+  change: AccountChange,
+  $: (value: unknown, type: string) => string,
+): string[] {
+  const u = user.toPrimitives();
   const parts: string[] = [
     u.version === 0
       ? `account AS (
@@ -210,46 +266,44 @@ function accountStatement(user: User, change: AccountChange): Statement {
         FROM account
       RETURNING id)`);
   }
-  return {
-    text:
-      `WITH ${parts.join(',\n')}\n` +
-      // the dispatchers are woken when the transaction commits
-      (message
-        ? `SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM message`
-        : 'SELECT 1 FROM account'),
-    params,
-  };
+  return parts;
 }
 
-function mailboxStatement(mailbox: Mailbox, forgetAt: Date): Statement {
+/** The mailbox part (`mailbox` returns the written row's key). */
+function mailboxPart(
+  mailbox: Mailbox,
+  forgetAt: Date,
+  $: (value: unknown, type: string) => string,
+): string {
   const m = mailbox.toPrimitives();
-  const params = [
-    m.key,
-    m.version,
-    m.keyId,
-    m.strikes,
-    m.lastStrikeAt,
-    m.lockouts,
-    m.lockedUntil,
+  const key = $(m.key, 'text');
+  const values = {
+    key_id: $(m.keyId, 'text'),
+    strikes: $(m.strikes, 'integer'),
+    last_strike_at: $(m.lastStrikeAt, 'timestamptz'),
+    lockouts: $(m.lockouts, 'integer'),
+    locked_until: $(m.lockedUntil, 'timestamptz'),
     // as ISO text: both engines read a text[] literal into timestamptz[] the same way
-    m.mailSentAt.map((d) => d.toISOString()),
-    m.passwordFailures.map((d) => d.toISOString()),
-    forgetAt,
-  ];
+    mail_sent_at: $(
+      m.mailSentAt.map((d) => d.toISOString()),
+      'timestamptz[]',
+    ),
+    password_failures: $(
+      m.passwordFailures.map((d) => d.toISOString()),
+      'timestamptz[]',
+    ),
+    forget_at: $(forgetAt, 'timestamptz'),
+  };
+  const columns = Object.keys(values);
   return m.version === 0
-    ? {
-        text: `INSERT INTO mailboxes (key, version, key_id, strikes, last_strike_at, lockouts, locked_until,
-                                      mail_sent_at, password_failures, forget_at)
-               VALUES ($1, $2 + 1, $3, $4, $5, $6, $7, $8::timestamptz[], $9::timestamptz[], $10)
-               ON CONFLICT DO NOTHING`,
-        params,
-      }
-    : {
-        text: `UPDATE mailboxes
-                  SET version = version + 1, key_id = $3, strikes = $4, last_strike_at = $5, lockouts = $6,
-                      locked_until = $7, mail_sent_at = $8::timestamptz[], password_failures = $9::timestamptz[],
-                      forget_at = $10
-                WHERE key = $1 AND version = $2`,
-        params,
-      };
+    ? `mailbox AS (
+         INSERT INTO mailboxes (key, version, ${columns.join(', ')})
+         VALUES (${key}, 1, ${Object.values(values).join(', ')})
+         ON CONFLICT DO NOTHING
+         RETURNING key)`
+    : `mailbox AS (
+         UPDATE mailboxes
+            SET version = version + 1, ${columns.map((c) => `${c} = ${values[c as keyof typeof values]}`).join(', ')}
+          WHERE key = ${key} AND version = ${$(m.version, 'integer')}
+         RETURNING key)`;
 }

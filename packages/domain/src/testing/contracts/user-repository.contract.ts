@@ -133,6 +133,36 @@ export function userRepositoryContract(name: string, factory: StoreFactory): voi
       expect((await store.users.findById(stored.id))?.version).toBe(stored.version);
     });
 
+    it('is all or nothing for a new account: a stale mailbox leaves no account, code or message', async () => {
+      const mailbox = aMailbox();
+      expect(await store.users.commit({ mailbox: write(mailbox.withMailSent(new Date())) })).toBe(
+        true,
+      );
+      const now = new Date();
+      const { user, activation } = aRegistration({ now });
+      const stale = mailbox.withMailSent(now); // still version 0
+      expect(await store.users.commit({ user, message: activation, mailbox: write(stale) })).toBe(
+        false,
+      );
+      expect(await store.users.findByEmail(user.email)).toBeNull();
+      expect(
+        await store.outbox.claimDue(future(now, 1), 1000, future(now, 60), { userId: user.id }),
+      ).toEqual([]);
+      // the same change at the mailbox's stored version lands, all of it
+      const fresh = await store.users.findMailbox(mailbox.key);
+      expect(
+        await store.users.commit({
+          user,
+          message: activation,
+          mailbox: write(fresh!.withMailSent(now)),
+        }),
+      ).toBe(true);
+      expect((await store.users.findByEmail(user.email))?.activationCode?.id).toBe(
+        activation.code.id,
+      );
+      expect((await store.users.findMailbox(mailbox.key))?.version).toBe(2);
+    });
+
     it('stores a mailbox, finds it, and guards it by version under concurrency', async () => {
       const now = new Date();
       const fresh = aMailbox();
