@@ -50,13 +50,40 @@ export async function loadMailbox(
   email: string,
   now: Date,
 ): Promise<Mailbox> {
-  const mailbox = mailboxOf(email);
-  for (const keyId of deps.keyring.keyIds) {
-    const key = deps.keyring.digestWith(keyId, 'mailbox', mailbox) as string;
-    const found = await deps.users.findMailbox(key);
-    if (found) return found.at(now, deps.policy);
+  return (await loadAccount(deps, null, email, now)).mailbox;
+}
+
+/**
+ * The account of `email` (none when `email` is null: no account is looked
+ * up) and the mailbox record of `address` as `loadMailbox` finds it, read
+ * together where the store can (`findAccountAndMailbox`: one round trip).
+ */
+export async function loadAccount(
+  deps: Pick<IssuanceDeps, 'users' | 'keyring' | 'policy'>,
+  email: string | null,
+  address: string,
+  now: Date,
+): Promise<{ user: User | null; mailbox: Mailbox }> {
+  const { users, keyring, policy } = deps;
+  const mailbox = mailboxOf(address);
+  const current = keyring.digest('mailbox', mailbox);
+  let user: User | null = null;
+  let found: Mailbox | null;
+  if (email !== null && users.findAccountAndMailbox) {
+    ({ user, mailbox: found } = await users.findAccountAndMailbox(email, current.value));
+  } else {
+    if (email !== null) user = await users.findByEmail(email);
+    found = await users.findMailbox(current.value);
   }
-  return Mailbox.empty(deps.keyring.digest('mailbox', mailbox));
+  // during a rotation, under the other keys held (keyIds lists the current one first)
+  for (const keyId of keyring.keyIds.slice(1)) {
+    if (found) break;
+    found = await users.findMailbox(keyring.digestWith(keyId, 'mailbox', mailbox) as string);
+  }
+  return {
+    user,
+    mailbox: found ? found.at(now, policy) : Mailbox.empty(current),
+  };
 }
 
 /** The mailbox part of an AccountChange. */

@@ -59,6 +59,15 @@ export class Mailbox {
     return new Mailbox({ ...props });
   }
 
+  /**
+   * This mailbox as the store holds it once a commit of it landed (the store
+   * bumped its version): what a request may decide on next without reading
+   * it again, its next commit guarded by that version.
+   */
+  committed(): Mailbox {
+    return new Mailbox({ ...this.props, version: this.props.version + 1 });
+  }
+
   get key(): string {
     return this.props.key;
   }

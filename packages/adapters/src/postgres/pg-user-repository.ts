@@ -1,9 +1,23 @@
 import type { AccountChange, ListUsersQuery, Mailbox, User, UserRepository } from '@signup/domain';
 import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
 import { OUTBOX_CHANNEL } from './pg-outbox.js';
-import { isUuid, MAILBOX_COLUMNS, toMailbox, toUser, USER_COLUMNS } from './rows.js';
+import {
+  isUuid,
+  MAILBOX_COLUMNS,
+  mailboxColumnsOf,
+  toMailbox,
+  toMailboxOf,
+  toUser,
+  USER_COLUMNS,
+} from './rows.js';
 
 const SELECT_USER = `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN activation_codes c ON c.user_id = u.id`;
+
+/** The account of $1 and the mailbox under $2, each possibly missing: always one row. */
+const SELECT_ACCOUNT_AND_MAILBOX = `SELECT ${USER_COLUMNS}, ${mailboxColumnsOf('m')}
+  FROM (SELECT 1) AS one
+  LEFT JOIN (users u LEFT JOIN activation_codes c ON c.user_id = u.id) ON u.email = $1
+  LEFT JOIN mailboxes m ON m.key = $2`;
 
 /** Thrown inside a commit's transaction when a version guard misses: rolls everything back. */
 class LostRace extends Error {}
@@ -61,6 +75,17 @@ export class PgUserRepository implements UserRepository {
       [key],
     );
     return rows[0] ? toMailbox(rows[0]) : null;
+  }
+
+  /** One round trip for what a request reads before its hash. */
+  async findAccountAndMailbox(
+    email: string,
+    mailboxKey: string,
+  ): Promise<{ user: User | null; mailbox: Mailbox | null }> {
+    const { rows } = await this.sql.query(SELECT_ACCOUNT_AND_MAILBOX, [email, mailboxKey]);
+    const row = rows[0];
+    if (!row) throw new Error('Expected one row for an account and mailbox read');
+    return { user: row.id === null ? null : toUser(row), mailbox: toMailboxOf(row) };
   }
 
   async commit(change: AccountChange): Promise<boolean> {

@@ -89,8 +89,30 @@ export function toMessage(row: unknown): ActivationMessage & { dueAt: Date } {
 }
 
 /** The columns a mailbox query selects. */
-export const MAILBOX_COLUMNS = `key, key_id, strikes, last_strike_at, lockouts, locked_until,
-  mail_sent_at, password_failures, version`;
+const MAILBOX_FIELDS = [
+  'key',
+  'key_id',
+  'strikes',
+  'last_strike_at',
+  'lockouts',
+  'locked_until',
+  'mail_sent_at',
+  'password_failures',
+  'version',
+] as const;
+
+export const MAILBOX_COLUMNS = MAILBOX_FIELDS.join(', ');
+
+/** The mailbox's columns of `table`, named `mailbox_<column>`, beside another table's. */
+export function mailboxColumnsOf(table: string): string {
+  return MAILBOX_FIELDS.map((field) => `${table}.${field} AS mailbox_${field}`).join(', ');
+}
+
+/** The mailbox of a row selected with `mailboxColumnsOf`, or null when it has none (a LEFT JOIN). */
+export function toMailboxOf(row: Record<string, unknown>): Mailbox | null {
+  if (row.mailbox_key === null || row.mailbox_key === undefined) return null;
+  return toMailbox(Object.fromEntries(MAILBOX_FIELDS.map((f) => [f, row[`mailbox_${f}`]])));
+}
 
 // Arrays of timestamptz come back as Date[] from pg; accept ISO strings too (PGlite).
 const instants = z.array(z.coerce.date());

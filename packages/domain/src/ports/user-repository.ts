@@ -53,6 +53,15 @@ export interface UserRepository {
   /** The mailbox record stored under `key`, or null. */
   findMailbox(key: string): Promise<Mailbox | null>;
   /**
+   * `findByEmail(email)` and `findMailbox(mailboxKey)` in one read (one round
+   * trip where a request needs both). Optional: without it the domain calls
+   * the two.
+   */
+  findAccountAndMailbox?(
+    email: string,
+    mailboxKey: string,
+  ): Promise<{ user: User | null; mailbox: Mailbox | null }>;
+  /**
    * Applies `change` atomically. Returns false, changing nothing, when any
    * version guard misses: another writer got there first (including a second
    * account for the same email), so the caller reads again and decides anew.

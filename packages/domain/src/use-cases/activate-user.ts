@@ -12,7 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Keyring } from '../ports/keyring.js';
 import type { UserRepository } from '../ports/user-repository.js';
 import { activationCodeSchema, normalizeEmail, parseField } from '../schemas.js';
-import type { PublicUser } from '../user.js';
+import type { PublicUser, User } from '../user.js';
 import type {
   AuthenticateUser,
   AuthenticateUserRefusal,
@@ -55,7 +55,7 @@ export class ActivateUser {
   }): Promise<PublicUser> {
     const code = parseField('code', activationCodeSchema, input.code);
     return this.deps.authenticate.withAccount(input, (user, release) =>
-      this.activate(user.id, code, release),
+      this.activate(user.id, code, { user, release }),
     );
   }
 
@@ -68,14 +68,21 @@ export class ActivateUser {
     return this.activate(user.id, code);
   }
 
+  /**
+   * `verified`: the account and the mailbox the password check read (and
+   * reserved its try on). The first attempt decides on them, its commit
+   * guarded by their versions; an attempt after a lost race reads again.
+   */
   private activate(
     userId: string,
     candidate: string,
-    release?: PasswordRelease,
+    verified?: { user: User; release: PasswordRelease },
   ): Promise<PublicUser> {
     const { users, clock, keyring, policy } = this.deps;
+    const release = verified?.release;
+    let known = verified;
     return untilCommitted(async () => {
-      const user = await users.findById(userId);
+      const user = known ? known.user : await users.findById(userId);
       // Gone since it was read: purged after expiring, or replaced by a re-registration.
       if (!user) throw new ActivationCodeExpiredError();
       const code = user.activationCode;
@@ -85,7 +92,10 @@ export class ActivateUser {
       const check = code.check(user.id, candidate, now, policy.maxAttempts, keyring);
       if (check === 'exhausted') throw new ActivationCodeExhaustedError();
       if (check === 'expired') throw new ActivationCodeExpiredError();
-      const loaded = await loadMailbox(this.deps, user.email, now);
+      const loaded = known
+        ? known.release.reserved.at(now, policy)
+        : await loadMailbox(this.deps, user.email, now);
+      known = undefined;
       const mailbox = release ? release.applyTo(loaded) : loaded;
 
       if (check === 'wrong') {

@@ -1,4 +1,10 @@
-import { loadMailbox, LOST_RACE, mailboxWrite, untilCommitted } from '../activation-issuance.js';
+import {
+  loadAccount,
+  loadMailbox,
+  LOST_RACE,
+  mailboxWrite,
+  untilCommitted,
+} from '../activation-issuance.js';
 import type { ActivationPolicy } from '../activation-policy.js';
 import { InvalidCredentialsError, PasswordAttemptsExceededError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
@@ -16,16 +22,28 @@ import type { User } from '../user.js';
 
 export type AuthenticateUserRefusal = InvalidCredentialsError | PasswordAttemptsExceededError;
 
-/** A right password: the account, and when its try was reserved as a failure. */
+/**
+ * A right password: the account, when its try was reserved as a failure,
+ * and the mailbox as that reservation stored it.
+ */
 interface Verified {
   readonly user: User;
   readonly reservedAt: Date;
+  readonly reserved: Mailbox;
 }
 
 /** A right password's try, to be given back in the caller's commit (see `withAccount`). */
 export class PasswordRelease {
   private settled = false;
-  constructor(private readonly reservedAt: Date) {}
+  /**
+   * @param reserved the mailbox as the reservation stored it: the caller's
+   *   first commit may decide on it without reading it again (its version
+   *   guard catches a change made meanwhile).
+   */
+  constructor(
+    private readonly reservedAt: Date,
+    readonly reserved: Mailbox,
+  ) {}
 
   /** The mailbox without this try's failure. */
   applyTo(mailbox: Mailbox): Mailbox {
@@ -78,15 +96,18 @@ export class AuthenticateUser {
    * failure before the hash, is given back in `then`'s own commit (the
    * mailbox write goes through `release.applyTo`, and `release.landed()` once
    * it committed): one mailbox write where there were two. When no such
-   * commit landed, it is given back on its own afterwards.
+   * commit landed, it is given back on its own afterwards. `user` was read
+   * with the mailbox, before the hash: `then` may decide on both (as
+   * `release.reserved`) without reading them again, its commit guarded by
+   * their versions.
    * @throws {AuthenticateUserRefusal}
    */
   async withAccount<T>(
     input: { email: string; password: string },
     then: (user: User, release: PasswordRelease) => Promise<T>,
   ): Promise<T> {
-    const { user, reservedAt } = await this.verify(input);
-    const release = new PasswordRelease(reservedAt);
+    const { user, reservedAt, reserved } = await this.verify(input);
+    const release = new PasswordRelease(reservedAt, reserved);
     try {
       return await then(user, release);
     } finally {
@@ -106,11 +127,10 @@ export class AuthenticateUser {
   }
 
   private async check(input: { email: string; password: string }): Promise<Verified> {
-    const { users, hasher } = this.deps;
+    const { hasher } = this.deps;
     const password = input.password.normalize('NFC');
     const email = normalizeEmail(input.email);
-    const reservedAt = await this.reserveFailure(email ?? input.email);
-    const user = email ? await users.findByEmail(email) : null;
+    const { user, reservedAt, reserved } = await this.reserveFailure(email, input.email);
     const hashable =
       utf8ByteLength(password) <= PASSWORD_MAX_BYTES &&
       !password.includes('\u0000') &&
@@ -121,19 +141,27 @@ export class AuthenticateUser {
       throw new InvalidCredentialsError();
     }
     if (!(await hasher.verify(password, user.passwordHash))) throw new InvalidCredentialsError();
-    return { user, reservedAt };
+    return { user, reservedAt, reserved };
   }
 
-  /** Counts a failure in advance, or refuses when the window is full. */
-  private reserveFailure(address: string): Promise<Date> {
+  /**
+   * Counts a failure in advance, or refuses when the window is full. The
+   * account of `email` (a valid one) is read with the mailbox, in one round
+   * trip where the store can.
+   */
+  private reserveFailure(
+    email: string | null,
+    address: string,
+  ): Promise<{ user: User | null; reservedAt: Date; reserved: Mailbox }> {
     const { users, clock, policy } = this.deps;
     return untilCommitted(async () => {
       const now = clock.now();
-      const mailbox = await loadMailbox(this.deps, address, now);
+      const { user, mailbox } = await loadAccount(this.deps, email, email ?? address, now);
       const wait = mailbox.passwordRetryAfterSeconds(now, policy);
       if (wait > 0) throw new PasswordAttemptsExceededError(wait);
       const next = mailbox.withPasswordFailure(now, policy);
-      return (await users.commit({ mailbox: mailboxWrite(next, policy) })) ? now : LOST_RACE;
+      if (!(await users.commit({ mailbox: mailboxWrite(next, policy) }))) return LOST_RACE;
+      return { user, reservedAt: now, reserved: next.committed() };
     });
   }
 

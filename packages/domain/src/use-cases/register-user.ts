@@ -1,7 +1,7 @@
 import {
   assertMayIssue,
   issueActivation,
-  loadMailbox,
+  loadAccount,
   LOST_RACE,
   mailboxWrite,
   untilCommitted,
@@ -96,9 +96,8 @@ export class RegisterUser {
   }
 
   private async decide(email: string, now: Date): Promise<Decision> {
-    const existing = await this.deps.users.findByEmail(email);
+    const { user: existing, mailbox } = await loadAccount(this.deps, email, email, now);
     if (existing?.isActive) throw new EmailTakenError();
-    const mailbox = await loadMailbox(this.deps, email, now);
     assertMayIssue(mailbox, existing, now, this.deps.policy);
     return { existing, mailbox };
   }

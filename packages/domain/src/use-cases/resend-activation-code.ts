@@ -16,6 +16,7 @@ import {
   type ResendTooSoonError,
 } from '../errors.js';
 import { normalizeEmail } from '../schemas.js';
+import type { User } from '../user.js';
 import type {
   AuthenticateUser,
   AuthenticateUserRefusal,
@@ -49,7 +50,7 @@ export class ResendActivationCode {
     password: string;
   }): Promise<{ activationCodeExpiresAt: Date }> {
     return this.deps.authenticate.withAccount(input, (user, release) =>
-      this.resend(user.id, () => new InvalidCredentialsError(), release),
+      this.resend(user.id, () => new InvalidCredentialsError(), { user, release }),
     );
   }
 
@@ -61,18 +62,28 @@ export class ResendActivationCode {
     return this.resend(user.id, () => new UserNotFoundError());
   }
 
+  /**
+   * `verified`: the account and the mailbox the password check read (and
+   * reserved its try on). The first attempt decides on them, its commit
+   * guarded by their versions; an attempt after a lost race reads again.
+   */
   private resend(
     userId: string,
     whenGone: () => Error,
-    release?: PasswordRelease,
+    verified?: { user: User; release: PasswordRelease },
   ): Promise<{ activationCodeExpiresAt: Date }> {
     const { users, clock, policy } = this.deps;
+    const release = verified?.release;
+    let known = verified;
     return untilCommitted(async () => {
-      const user = await users.findById(userId);
+      const user = known ? known.user : await users.findById(userId);
       if (!user) throw whenGone();
       if (user.isActive) throw new AlreadyActiveError();
       const now = clock.now();
-      const loaded = await loadMailbox(this.deps, user.email, now);
+      const loaded = known
+        ? known.release.reserved.at(now, policy)
+        : await loadMailbox(this.deps, user.email, now);
+      known = undefined;
       const mailbox = release ? release.applyTo(loaded) : loaded;
       assertMayIssue(mailbox, user, now, policy);
 

@@ -55,6 +55,32 @@ export function userRepositoryContract(name: string, factory: StoreFactory): voi
       expect(await store.users.findMailbox(aMailbox().key)).toBeNull();
     });
 
+    it('reads an account and a mailbox together as it reads them apart (findAccountAndMailbox, where offered)', async () => {
+      const users = store.users;
+      if (!users.findAccountAndMailbox) return; // optional: the domain reads the two apart
+      const both = (email: string, key: string) => users.findAccountAndMailbox!(email, key);
+      const { user, stored } = await created();
+      const mailbox = aMailbox();
+      expect(await users.commit({ mailbox: write(mailbox.withMailSent(new Date())) })).toBe(true);
+      const storedMailbox = await users.findMailbox(mailbox.key);
+      const absentEmail = uniqueEmail();
+      const absentKey = aMailbox().key;
+      for (const [email, key] of [
+        [user.email, mailbox.key],
+        [user.email, absentKey],
+        [absentEmail, mailbox.key],
+        [absentEmail, absentKey],
+      ] as const) {
+        const read = await both(email, key);
+        expect(read.user?.toPrimitives() ?? null).toEqual(
+          email === user.email ? stored.toPrimitives() : null,
+        );
+        expect(read.mailbox?.toPrimitives() ?? null).toEqual(
+          key === mailbox.key ? storedMailbox!.toPrimitives() : null,
+        );
+      }
+    });
+
     it('refuses a second account for the same email, writing nothing of that change', async () => {
       const email = uniqueEmail();
       const first = await created({ email });
