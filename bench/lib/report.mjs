@@ -22,7 +22,7 @@ export function evaluateTargets(s) {
       name: 'main-thread CPU per registration',
       value: s.register?.server?.mainThreadCpuMsPerRequest ?? null,
       unit: 'ms',
-      detail: `event loop's thread; whole process ${s.register?.server?.cpuMsPerRequest ?? '?'} ms, whole machine (server, PostgreSQL, SMTP sink, load generator) ${s.register?.server?.boxCpuMsPerRequest ?? '?'} ms`,
+      detail: `event loop's thread; whole process ${s.register?.server?.cpuMsPerRequest ?? '?'} ms; whole machine ${s.register?.server?.boxCpuMsPerRequest ?? '?'} ms = server ${s.register?.server?.boxCpuMs?.server ?? '?'} + PostgreSQL ${s.register?.server?.boxCpuMs?.postgres ?? '?'} + bench process (load generator, SMTP sink) ${s.register?.server?.boxCpuMs?.benchProcess ?? '?'} + other ${s.register?.server?.boxCpuMs?.other ?? '?'}`,
       target: '≤ 3 ms',
       ok: (v) => v <= 3,
     },
@@ -51,8 +51,8 @@ export function evaluateTargets(s) {
       name: '/livez ÷ bare express',
       value: ratio(rps('livez'), rps('expressHello')),
       detail: `${rps('livez') ?? '?'} / ${rps('expressHello') ?? '?'} req/s`,
-      target: '≥ 0.8',
-      ok: (v) => v >= 0.8,
+      target: '≥ 0.9',
+      ok: (v) => v >= 0.9,
     },
     {
       name: 'health p99 under register load',
@@ -132,10 +132,10 @@ export function evaluateTargets(s) {
 export function cpuRatios(s) {
   const cpu = (key) => s[key]?.server?.cpuMsPerRequest;
   const pairs = [
-    ['register ÷ raw hash', 'register', 'rawHash', 0.95],
+    ['register ÷ raw hash', 'register', 'rawHash', 0.9],
     ['activate ÷ raw compare', 'activate', 'rawCompare', 0.95],
     ['401 unknown email ÷ raw compare', 'unauthorizedUnknownEmail', 'rawCompare', 0.95],
-    ['/livez ÷ bare express', 'livez', 'expressHello', 0.8],
+    ['/livez ÷ bare express', 'livez', 'expressHello', 0.9],
   ];
   return pairs.map(([name, server, baseline, target]) => {
     const value = ratio(cpu(baseline), cpu(server));

@@ -90,5 +90,36 @@ export function boxCpuSeconds() {
   }
 }
 
+/**
+ * CPU seconds of every PostgreSQL process of the machine (postmaster,
+ * backends, background workers: their command name is `postgres`), or null
+ * when there is none. A backend that exits between two reads takes its time
+ * with it; the servers keep their pools open, so the measured ones do not.
+ */
+export function postgresCpuSeconds() {
+  let total = 0;
+  let found = false;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const seconds = cpuSeconds(pid);
+    if (seconds !== null) {
+      total += seconds;
+      found = true;
+    }
+  }
+  return found ? total : null;
+}
+
+/** CPU seconds of this process (the bench: load generator and SMTP sink). */
+export function benchCpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 /** USER_HZ: 100 on every Linux that matters. */
 const CLOCK_TICKS = 100;

@@ -1,4 +1,10 @@
-import { boxCpuSeconds, cpuSeconds, mainThreadCpuSeconds } from '../rss.mjs';
+import {
+  benchCpuSeconds,
+  boxCpuSeconds,
+  cpuSeconds,
+  mainThreadCpuSeconds,
+  postgresCpuSeconds,
+} from '../rss.mjs';
 import { round } from '../stats.mjs';
 
 /**
@@ -13,10 +19,14 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
   const cpuBefore = cpuSeconds(server.pid);
   const mainBefore = mainThreadCpuSeconds(server.pid);
   const boxBefore = boxCpuSeconds();
+  const postgresBefore = postgresCpuSeconds();
+  const benchBefore = benchCpuSeconds();
   const result = await fn();
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   const main = mainThreadCpuSeconds(server.pid) - mainBefore;
   const box = boxCpuSeconds() - boxBefore;
+  const postgres = postgresBefore === null ? null : postgresCpuSeconds() - postgresBefore;
+  const bench = benchCpuSeconds() - benchBefore;
   const stats = await server.probe?.read();
   // requests the server received: in-flight ones at the end of a run count too
   const requests = stats?.requests ?? result.completed;
@@ -26,10 +36,24 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
   // machine (server, PostgreSQL, SMTP sink, the load generator itself)
   const mainThreadCpuMsPerRequest = perRequest(main);
   const boxCpuMsPerRequest = perRequest(box);
+  // where the machine's time went besides the server: PostgreSQL (local), and
+  // this process (the load generator, the SMTP sink parsing every mail)
+  const boxCpuMs = {
+    server: cpuMsPerRequest,
+    postgres: postgres === null ? null : perRequest(postgres),
+    benchProcess: perRequest(bench),
+    other: perRequest(box - cpu - (postgres ?? 0) - bench),
+  };
   if (!stats) {
     return {
       ...result,
-      server: { requests, cpuMsPerRequest, mainThreadCpuMsPerRequest, boxCpuMsPerRequest },
+      server: {
+        requests,
+        cpuMsPerRequest,
+        mainThreadCpuMsPerRequest,
+        boxCpuMsPerRequest,
+        boxCpuMs,
+      },
     };
   }
   return {
@@ -39,6 +63,7 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
       cpuMsPerRequest,
       mainThreadCpuMsPerRequest,
       boxCpuMsPerRequest,
+      boxCpuMs,
       queriesPerRequest: countQueries && requests ? round(stats.queries / requests, 2) : null,
       queries: countQueries ? stats.queries : null,
       poolAcquireMs: {
