@@ -3,7 +3,7 @@ import request from 'supertest';
 import { expect, it } from 'vitest';
 import fc from 'fast-check';
 import { describeEngines } from './support/describe-engines.js';
-import { basic, findByEmailRejects, PASSWORD, uniqueEmail } from './support/harness.js';
+import { basic, accountReadsReject, PASSWORD, uniqueEmail } from './support/harness.js';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
@@ -112,7 +112,7 @@ describeEngines('HTTP rules common to every endpoint', (h) => {
 
   it('500 internal_error without a stack for anything unexpected', async () => {
     const broken = await h().variant({
-      infrastructure: findByEmailRejects(new TypeError('boom: secret internals')),
+      infrastructure: accountReadsReject(new TypeError('boom: secret internals')),
     });
     const res = await request(broken.app)
       .post('/api/v1/register')
@@ -123,7 +123,7 @@ describeEngines('HTTP rules common to every endpoint', (h) => {
 
   it('503 service_unavailable with Retry-After when the database is unreachable', async () => {
     const down = await h().variant({
-      infrastructure: findByEmailRejects(
+      infrastructure: accountReadsReject(
         new InfrastructureUnavailableError('database', 'connection refused'),
       ),
     });

@@ -8,7 +8,7 @@ import { describeEngines } from './support/describe-engines.js';
 import { capturingLogger } from './support/log-capture.js';
 import {
   basic,
-  findByEmailRejects,
+  accountReadsReject,
   PASSWORD,
   registerUser,
   uniqueEmail,
@@ -285,7 +285,7 @@ describeEngines('health, probes, metrics and logs', (h) => {
     const { logger, lines } = capturingLogger();
     const broken = await h().variant({
       logger,
-      infrastructure: findByEmailRejects(new Error('kaboom')),
+      infrastructure: accountReadsReject(new Error('kaboom')),
     });
     const res = await request(broken.app)
       .post('/api/v1/register')

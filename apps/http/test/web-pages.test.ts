@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PAGE_CSP } from '../src/web/page-headers.js';
 import { WEB_PAGE_PATHS } from '../src/web/pages.js';
 import { describeEngines } from './support/describe-engines.js';
-import { basic, findByEmailRejects, type Harness, uniqueEmail } from './support/harness.js';
+import { basic, accountReadsReject, type Harness, uniqueEmail } from './support/harness.js';
 
 /** Every password these tests type; no response may carry one. */
 const passwords = new Set<string>();
@@ -365,7 +365,7 @@ describeEngines('Web pages: the self-service flow in HTML', (h) => {
 
   it('503 with the wait when the database is unreachable', async () => {
     const down = await h().variant({
-      infrastructure: findByEmailRejects(
+      infrastructure: accountReadsReject(
         new InfrastructureUnavailableError('database', 'connection refused'),
       ),
     });
@@ -380,7 +380,7 @@ describeEngines('Web pages: the self-service flow in HTML', (h) => {
 
   it('503 overloaded (hashing at capacity) with the wait, counted as shed like the API', async () => {
     const busy = await h().variant({
-      infrastructure: findByEmailRejects(new HashingOverloadedError(99, 2)),
+      infrastructure: accountReadsReject(new HashingOverloadedError(99, 2)),
     });
     const res = await form(busy.app, '/activate', {
       email: uniqueEmail('busy'),

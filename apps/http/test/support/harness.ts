@@ -153,13 +153,14 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}.${process.pid}.${Date.now().toString(36)}.${counter}@example.com`;
 }
 
-/** A `variant` infrastructure whose user lookup by email rejects with `error` (a database down, a crash). */
-export const findByEmailRejects =
+/** A `variant` infrastructure whose account reads by email reject with `error` (a database down, a crash). */
+export const accountReadsReject =
   (error: Error) =>
   (base: Infrastructure): Infrastructure => ({
     ...base,
     users: Object.assign(Object.create(base.users) as typeof base.users, {
       findByEmail: () => Promise.reject(error),
+      findAccountAndMailbox: () => Promise.reject(error),
     }),
   });
 
