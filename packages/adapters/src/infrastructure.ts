@@ -51,7 +51,9 @@ export interface Infrastructure {
   readonly rateLimiter: RateLimiter | null;
   /**
    * The outbox dispatcher over `outbox` and `mailer` (or the `mailer` given),
-   * woken by the database's notifications, its lease sized to the code's lifetime.
+   * woken by the database's notifications, its lease sized to the code's
+   * lifetime. `users` hands it the messages this process queues while it
+   * runs (the last one created, if several).
    */
   createDispatcher(options: DispatcherOptions): OutboxDispatcher;
   /** Closes the mailer and the database. */
@@ -139,10 +141,11 @@ export async function openInfrastructure(
   const mailer = options.mailer ?? createMailer(settings.mail, options.mailLogger ?? logger);
   const outbox = new PgOutbox(sql);
   const leaseSeconds = dispatcherLeaseSeconds(settings.activation.codeTtlSeconds);
+  const users = new PgUserRepository(sql);
 
   return {
     sql,
-    users: new PgUserRepository(sql),
+    users,
     outbox,
     migrations,
     hasher: new BcryptPasswordHasher({
@@ -153,18 +156,23 @@ export async function openInfrastructure(
     mailer,
     keyring,
     rateLimiter: createRateLimiter(sql, options.rateLimitPerMinute ?? 0),
-    createDispatcher: (dispatcher) =>
-      new OutboxDispatcher({
+    createDispatcher: (options) => {
+      const dispatcher = new OutboxDispatcher({
         outbox,
-        mailer: dispatcher.mailer ?? mailer,
-        clock: dispatcher.clock,
+        mailer: options.mailer ?? mailer,
+        clock: options.clock,
         keyring,
-        logger: dispatcher.logger ?? logger,
+        logger: options.logger ?? logger,
         wake: (listener) => outbox.onMessageQueued(listener),
         leaseSeconds,
         // Sent and dropped messages are deleted after 7 days, by the dispatcher.
         retention: outbox,
-      }),
+      });
+      // While it runs, it sends the messages this process queues itself,
+      // straight from their commit (no NOTIFY, no claim).
+      users.handOffQueuedMessagesTo(dispatcher);
+      return dispatcher;
+    },
     async close() {
       await mailer.close().catch(() => undefined);
       await sql.close();

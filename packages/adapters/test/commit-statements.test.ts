@@ -1,4 +1,4 @@
-import { Mailbox } from '@signup/domain';
+import { Mailbox, type ActivationMessage } from '@signup/domain';
 import { aRegistration, testKeyring, uniqueEmail } from '@signup/domain/testing';
 import { openTempPglite } from '@signup/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import type { SqlClient, SqlExecutor } from '../src/sql/sql-client.js';
 describe('PgUserRepository.commit: statements per commit', () => {
   let opened: Awaited<ReturnType<typeof openTempPglite>>;
   let statements: string[];
+  let texts: string[];
   let users: PgUserRepository;
 
   beforeAll(async () => {
@@ -22,6 +23,7 @@ describe('PgUserRepository.commit: statements per commit', () => {
     const counted = (target: SqlExecutor): SqlExecutor => ({
       query: (text, params) => {
         statements.push(text.trim().split(/\s+/)[0]!.toUpperCase());
+        texts.push(text);
         return target.query(text, params);
       },
     });
@@ -45,9 +47,54 @@ describe('PgUserRepository.commit: statements per commit', () => {
   it('a registration (account, code, message, mailbox) is one statement', async () => {
     const { user, activation } = aRegistration({ email: uniqueEmail() });
     statements = [];
+    texts = [];
     const mailbox = write(mailboxOf(user.email).withMailSent(new Date()));
     expect(await users.commit({ user, message: activation, mailbox })).toBe(true);
     expect(statements).toEqual(['WITH']);
+    expect(texts[0]).toContain('pg_notify'); // queued for a claim: the dispatchers are woken
+  });
+
+  it('a message handed over to a running dispatcher is stored leased, wakes no one, and is handed over once committed', async () => {
+    const handedOver: ActivationMessage[] = [];
+    const lease = new Date(Date.now() + 30_000);
+    users.handOffQueuedMessagesTo({
+      leaseForHandOff: () => lease,
+      handOff: (message) => handedOver.push(message),
+    });
+    try {
+      const { user, activation } = aRegistration({ email: uniqueEmail() });
+      texts = [];
+      const mailbox = mailboxOf(user.email);
+      expect(await users.commit({ user, message: activation, mailbox: write(mailbox) })).toBe(true);
+      expect(texts[0]).not.toContain('pg_notify');
+      expect(handedOver).toEqual([
+        {
+          id: activation.messageId,
+          userId: user.id,
+          to: user.email,
+          sealedCode: activation.sealedCode,
+          codeExpiresAt: activation.code.expiresAt,
+          attempts: 0,
+        },
+      ]);
+      const { rows } = await opened.sql.query<{ leased_until: Date }>(
+        'SELECT leased_until FROM outbox WHERE id = $1',
+        [activation.messageId],
+      );
+      expect(rows[0]?.leased_until).toEqual(lease);
+      // a commit that lost its race hands nothing over
+      const again = aRegistration({ email: user.email });
+      expect(
+        await users.commit({
+          user: again.user,
+          message: again.activation,
+          mailbox: write(mailbox),
+        }),
+      ).toBe(false);
+      expect(handedOver).toHaveLength(1);
+    } finally {
+      users.handOffQueuedMessagesTo(undefined);
+    }
   });
 
   it('an account change with its mailbox is one statement; a mailbox alone too', async () => {

@@ -1,4 +1,11 @@
-import type { AccountChange, ListUsersQuery, Mailbox, User, UserRepository } from '@signup/domain';
+import type {
+  AccountChange,
+  ActivationMessage,
+  ListUsersQuery,
+  Mailbox,
+  User,
+  UserRepository,
+} from '@signup/domain';
 import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
 import { OUTBOX_CHANNEL } from './pg-outbox.js';
 import {
@@ -18,6 +25,17 @@ const SELECT_ACCOUNT_AND_MAILBOX = `SELECT ${USER_COLUMNS}, ${mailboxColumnsOf('
   FROM (SELECT 1) AS one
   LEFT JOIN (users u LEFT JOIN activation_codes c ON c.user_id = u.id) ON u.email = $1
   LEFT JOIN mailboxes m ON m.key = $2`;
+
+/**
+ * A dispatcher in this process that sends a message itself right after the
+ * commit that queued it (OutboxDispatcher: see `leaseForHandOff`).
+ */
+export interface QueuedMessageHandOff {
+  /** The lease to store the message under, or null: queue it for a claim. */
+  leaseForHandOff(now: Date): Date | null;
+  /** The message, committed under that lease. */
+  handOff(message: ActivationMessage): void;
+}
 
 /** Thrown inside a commit's transaction when a version guard misses: rolls everything back. */
 class LostRace extends Error {}
@@ -56,7 +74,17 @@ async function execute(sql: SqlExecutor, statement: Statement): Promise<void> {
  * the winner's version, so exactly one of them lands.
  */
 export class PgUserRepository implements UserRepository {
+  private handOffTarget: QueuedMessageHandOff | undefined;
+
   constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Messages committed from now on go straight to `target` when it takes
+   * them (stored leased to it, no NOTIFY); the others are queued for a claim.
+   */
+  handOffQueuedMessagesTo(target: QueuedMessageHandOff | undefined): void {
+    this.handOffTarget = target;
+  }
 
   async findByEmail(email: string): Promise<User | null> {
     const { rows } = await this.sql.query(`${SELECT_USER} WHERE u.email = $1`, [email]);
@@ -89,7 +117,10 @@ export class PgUserRepository implements UserRepository {
   }
 
   async commit(change: AccountChange): Promise<boolean> {
-    const statements = commitStatements(change);
+    const target = this.handOffTarget;
+    const { message, user } = change;
+    const leaseUntil = (message && target?.leaseForHandOff(message.code.issuedAt)) ?? null;
+    const statements = commitStatements(change, leaseUntil);
     try {
       if (statements.length === 1) {
         // One statement is atomic by itself: no BEGIN and COMMIT round trips.
@@ -99,11 +130,21 @@ export class PgUserRepository implements UserRepository {
           for (const statement of statements) await execute(tx, statement);
         });
       }
-      return true;
     } catch (error) {
       if (isLostRace(error)) return false;
       throw error;
     }
+    if (leaseUntil && message && user) {
+      target?.handOff({
+        id: message.messageId,
+        userId: user.id,
+        to: user.email,
+        sealedCode: message.sealedCode,
+        codeExpiresAt: message.code.expiresAt,
+        attempts: 0,
+      });
+    }
+    return true;
   }
 
   async countExpiredPending(expiredBefore: Date): Promise<number> {
@@ -163,7 +204,7 @@ export class PgUserRepository implements UserRepository {
  * take the email, so it is a statement of its own, in a transaction), then
  * one statement for the rest.
  */
-function commitStatements(change: AccountChange): Statement[] {
+function commitStatements(change: AccountChange, leaseUntil: Date | null): Statement[] {
   const statements: Statement[] = [];
   if (change.replaces) {
     statements.push({
@@ -171,7 +212,7 @@ function commitStatements(change: AccountChange): Statement[] {
       params: [change.replaces.id, change.replaces.version],
     });
   }
-  const write = writeStatement(change);
+  const write = writeStatement(change, leaseUntil);
   if (write) statements.push(write);
   return statements;
 }
@@ -204,12 +245,12 @@ function parameters(): { params: unknown[]; $: (value: unknown, type: string) =>
  * never touches the one queued beside it. The dispatchers are woken when the
  * statement commits.
  */
-function writeStatement(change: AccountChange): Statement | undefined {
+function writeStatement(change: AccountChange, leaseUntil: Date | null): Statement | undefined {
   const { params, $ } = parameters();
   const parts: string[] = [];
   const guarded: string[] = [];
   if (change.user) {
-    parts.push(...accountParts(change.user, change, $));
+    parts.push(...accountParts(change.user, change, leaseUntil, $));
     guarded.push('account');
   }
   if (change.mailbox) {
@@ -217,7 +258,9 @@ function writeStatement(change: AccountChange): Statement | undefined {
     guarded.push('mailbox');
   }
   if (parts.length === 0) return undefined;
-  const notify = change.message ? `SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM message` : '';
+  // a message handed over (leased) needs no dispatcher woken
+  const notify =
+    change.message && !leaseUntil ? `SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM message` : '';
   if (guarded.length === 1) {
     // One guarded part: its row count says whether it wrote (see execute).
     return {
@@ -238,6 +281,7 @@ function writeStatement(change: AccountChange): Statement | undefined {
 function accountParts(
   user: User,
   change: AccountChange,
+  leaseUntil: Date | null,
   $: (value: unknown, type: string) => string,
 ): string[] {
   const u = user.toPrimitives();
@@ -284,10 +328,11 @@ function accountParts(
   if (message) {
     const issuedAt = $(message.code.issuedAt, 'timestamptz');
     parts.push(`message AS (
-      INSERT INTO outbox (id, user_id, recipient, sealed_code, code_expires_at, created_at, due_at)
+      INSERT INTO outbox (id, user_id, recipient, sealed_code, code_expires_at, created_at, due_at,
+                          leased_until)
       SELECT ${$(message.messageId, 'uuid')}, id, ${$(u.email, 'text')},
              ${$(message.sealedCode, 'text')}, ${$(message.code.expiresAt, 'timestamptz')},
-             ${issuedAt}, ${issuedAt}
+             ${issuedAt}, ${issuedAt}, ${$(leaseUntil, 'timestamptz')}
         FROM account
       RETURNING id)`);
   }

@@ -1,9 +1,10 @@
-import { systemClock } from '@signup/domain';
-import { FakeClock, testKeyring } from '@signup/domain/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock, type ActivationMailer, type ActivationMessage } from '@signup/domain';
+import { aRegistration, FakeClock, testKeyring } from '@signup/domain/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SmtpMailer } from '../../src/mail/smtp-mailer.js';
 import { OutboxDispatcher } from '../../src/outbox/outbox-dispatcher.js';
 import { PgOutbox } from '../../src/postgres/pg-outbox.js';
+import { PgUserRepository } from '../../src/postgres/pg-user-repository.js';
 import type { SqlClient } from '../../src/sql/sql-client.js';
 import { closedPort, SmtpSink } from '@signup/testkit';
 import { percentile, register } from './registrations.js';
@@ -165,6 +166,106 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
           ` (of which the SMTP exchange: p50 ${percentile(mailerMs, 50).toFixed(1)} ms)`,
       );
       expect(p99).toBeLessThan(1000);
+    });
+
+    it('a message queued while the dispatcher runs is sent from its commit: no claim', async () => {
+      const clock = freshClock();
+      const outbox = new PgOutbox(sql);
+      const claims = vi.spyOn(outbox, 'claimDue');
+      // no wake-up and a poll once an hour: only the hand-over can send it in time
+      const dispatcher = new OutboxDispatcher({
+        outbox,
+        mailer,
+        clock,
+        keyring: testKeyring,
+        pollIntervalMs: 3_600_000,
+      });
+      const users = new PgUserRepository(sql);
+      users.handOffQueuedMessagesTo(dispatcher);
+      dispatcher.start();
+      try {
+        const r = aRegistration({ now: clock.now(), plain: '4711' });
+        const sent = new Promise<void>((resolve) =>
+          dispatcher.onEvent((e) => {
+            if (e.kind === 'sent' && e.messageId === r.activation.messageId) resolve();
+          }),
+        );
+        expect(await users.commit({ user: r.user, message: r.activation })).toBe(true);
+        await sent;
+        expect(receivedBy(r.user.email).map((m) => m.text)).toEqual([
+          expect.stringContaining('Your activation code is 4711.'),
+        ]);
+        expect(await outbox.latestMessageState(r.user.id)).toBe('sent');
+        const claimed = await Promise.all(
+          claims.mock.results.map((c) => c.value as Promise<ActivationMessage[]>),
+        );
+        expect(claimed.flat().map((m) => m.id)).not.toContain(r.activation.messageId);
+      } finally {
+        await dispatcher.stop();
+      }
+    });
+
+    it('a hand-over lost with its process: the lease runs out, then one claim sends it', async () => {
+      const clock = freshClock();
+      const outbox = new PgOutbox(sql);
+      const users = new PgUserRepository(sql);
+      const leaseMs = 30_000;
+      // a dispatcher that took the message and died before sending it
+      users.handOffQueuedMessagesTo({
+        leaseForHandOff: (now) => new Date(now.getTime() + leaseMs),
+        handOff: () => undefined,
+      });
+      const r = aRegistration({ now: clock.now(), ttlSeconds: 60, plain: '0815' });
+      expect(await users.commit({ user: r.user, message: r.activation })).toBe(true);
+      const other = new OutboxDispatcher({ outbox, mailer, clock, keyring: testKeyring });
+      clock.advanceSeconds(leaseMs / 1000 - 1);
+      expect((await other.deliverDue({ userId: r.user.id })).sent).toBe(0); // still leased
+      clock.advanceSeconds(1);
+      expect((await other.deliverDue({ userId: r.user.id })).sent).toBe(1);
+      expect((await other.deliverDue({ userId: r.user.id })).sent).toBe(0);
+      expect(receivedBy(r.user.email).map((m) => m.text)).toEqual([
+        expect.stringContaining('Your activation code is 0815.'),
+      ]);
+    });
+
+    it('takes hand-overs only while it runs and has fewer than batchSize in flight', async () => {
+      const clock = freshClock();
+      let release = () => {};
+      const held: ActivationMailer = {
+        send: () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+          }),
+      };
+      const dispatcher = new OutboxDispatcher({
+        outbox: new PgOutbox(sql),
+        mailer: held,
+        clock,
+        keyring: testKeyring,
+        batchSize: 1,
+        leaseSeconds: 30,
+        pollIntervalMs: 3_600_000,
+      });
+      const now = clock.now();
+      expect(dispatcher.leaseForHandOff(now)).toBeNull(); // not started
+      dispatcher.start();
+      expect(dispatcher.leaseForHandOff(now)).toEqual(new Date(now.getTime() + 30_000));
+      const settled = new Promise<void>((resolve) => dispatcher.onEvent(() => resolve()));
+      dispatcher.handOff({
+        id: '00000000-0000-4000-8000-00000000beef',
+        userId: '00000000-0000-4000-8000-00000000cafe',
+        to: 'held@example.test',
+        sealedCode: testKeyring.seal('1234'),
+        codeExpiresAt: new Date(now.getTime() + 60_000),
+        attempts: 0,
+      });
+      expect(dispatcher.leaseForHandOff(now)).toBeNull(); // one in flight: at its batch size
+      await vi.waitFor(() => expect(release).not.toBe(undefined));
+      release();
+      await settled;
+      await vi.waitFor(() => expect(dispatcher.leaseForHandOff(now)).not.toBeNull());
+      await dispatcher.stop();
+      expect(dispatcher.leaseForHandOff(now)).toBeNull(); // stopped
     });
   });
 }
