@@ -22,7 +22,7 @@ export function evaluateTargets(s) {
       name: 'main-thread CPU per registration',
       value: s.register?.server?.mainThreadCpuMsPerRequest ?? null,
       unit: 'ms',
-      detail: `event loop's thread; whole process ${s.register?.server?.cpuMsPerRequest ?? '?'} ms; whole machine ${s.register?.server?.boxCpuMsPerRequest ?? '?'} ms = server ${s.register?.server?.boxCpuMs?.server ?? '?'} + PostgreSQL ${s.register?.server?.boxCpuMs?.postgres ?? '?'} + bench process (load generator, SMTP sink) ${s.register?.server?.boxCpuMs?.benchProcess ?? '?'} + other ${s.register?.server?.boxCpuMs?.other ?? '?'}`,
+      detail: `event loop's thread; whole process ${s.register?.server?.cpuMsPerRequest ?? '?'} ms; whole machine ${s.register?.server?.boxCpuMsPerRequest ?? '?'} ms = server ${s.register?.server?.boxCpuMs?.server ?? '?'} + PostgreSQL ${s.register?.server?.boxCpuMs?.postgres ?? '?'} + bench process (load generator, SMTP sink) ${s.register?.server?.boxCpuMs?.benchProcess ?? '?'} + other ${s.register?.server?.boxCpuMs?.other ?? '?'}; server threads ${(s.register?.server?.serverThreadsCpuMs ?? []).map((t) => `${t.thread} ${t.ms}`).join(', ') || '?'}`,
       target: '≤ 3 ms',
       ok: (v) => v <= 3,
     },

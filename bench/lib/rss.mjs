@@ -77,6 +77,27 @@ export function mainThreadCpuSeconds(pid) {
   return cpuSeconds(`${pid}/task/${pid}`);
 }
 
+/**
+ * CPU seconds of each thread of a process, by thread id (the event loop's is
+ * the pid); null if the process is gone. Node 20 names none of its threads,
+ * so which is which shows in the figures: bcrypt's pool threads are the
+ * busiest after a hashing run, V8's garbage collector helpers follow.
+ */
+export function cpuSecondsByThread(pid) {
+  let tids;
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  const byTid = {};
+  for (const tid of tids) {
+    const seconds = cpuSeconds(`${pid}/task/${tid}`);
+    if (seconds !== null) byTid[tid] = seconds;
+  }
+  return byTid;
+}
+
 /** CPU seconds the whole machine spent busy (every process, all cores; /proc/stat), or null. */
 export function boxCpuSeconds() {
   try {

@@ -2,6 +2,7 @@ import {
   benchCpuSeconds,
   boxCpuSeconds,
   cpuSeconds,
+  cpuSecondsByThread,
   mainThreadCpuSeconds,
   postgresCpuSeconds,
 } from '../rss.mjs';
@@ -21,7 +22,9 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
   const boxBefore = boxCpuSeconds();
   const postgresBefore = postgresCpuSeconds();
   const benchBefore = benchCpuSeconds();
+  const threadsBefore = cpuSecondsByThread(server.pid);
   const result = await fn();
+  const threadsAfter = cpuSecondsByThread(server.pid);
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   const main = mainThreadCpuSeconds(server.pid) - mainBefore;
   const box = boxCpuSeconds() - boxBefore;
@@ -44,6 +47,18 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
     benchProcess: perRequest(bench),
     other: perRequest(box - cpu - (postgres ?? 0) - bench),
   };
+  // the server's CPU per request by thread, busiest first: the event loop's
+  // (`main`), then the others (bcrypt's pool, then V8's garbage collector helpers)
+  const serverThreadsCpuMs =
+    threadsBefore && threadsAfter
+      ? Object.entries(threadsAfter)
+          .map(([tid, seconds]) => ({
+            thread: tid === String(server.pid) ? 'main' : tid,
+            ms: perRequest(seconds - (threadsBefore[tid] ?? 0)),
+          }))
+          .filter(({ ms }) => ms !== null && ms >= 0.01)
+          .sort((a, b) => b.ms - a.ms)
+      : null;
   if (!stats) {
     return {
       ...result,
@@ -53,6 +68,7 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
         mainThreadCpuMsPerRequest,
         boxCpuMsPerRequest,
         boxCpuMs,
+        serverThreadsCpuMs,
       },
     };
   }
@@ -64,6 +80,7 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
       mainThreadCpuMsPerRequest,
       boxCpuMsPerRequest,
       boxCpuMs,
+      serverThreadsCpuMs,
       queriesPerRequest: countQueries && requests ? round(stats.queries / requests, 2) : null,
       queries: countQueries ? stats.queries : null,
       poolAcquireMs: {
