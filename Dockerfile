@@ -65,4 +65,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # Node is PID 1 and handles SIGTERM/SIGINT itself (graceful drain); compose
 # also sets `init: true` so a tini reaps any zombie.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=2", "apps/http/dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=512", "apps/http/dist/main.js"]
