@@ -59,28 +59,19 @@ export async function withProbe(server, fn, { countQueries = true } = {}) {
           .filter(({ ms }) => ms !== null && ms >= 0.01)
           .sort((a, b) => b.ms - a.ms)
       : null;
-  if (!stats) {
-    return {
-      ...result,
-      server: {
-        requests,
-        cpuMsPerRequest,
-        mainThreadCpuMsPerRequest,
-        boxCpuMsPerRequest,
-        boxCpuMs,
-        serverThreadsCpuMs,
-      },
-    };
-  }
+  const cpuFigures = {
+    requests,
+    cpuMsPerRequest,
+    mainThreadCpuMsPerRequest,
+    boxCpuMsPerRequest,
+    boxCpuMs,
+    serverThreadsCpuMs,
+  };
+  if (!stats) return { ...result, server: cpuFigures };
   return {
     ...result,
     server: {
-      requests,
-      cpuMsPerRequest,
-      mainThreadCpuMsPerRequest,
-      boxCpuMsPerRequest,
-      boxCpuMs,
-      serverThreadsCpuMs,
+      ...cpuFigures,
       queriesPerRequest: countQueries && requests ? round(stats.queries / requests, 2) : null,
       queries: countQueries ? stats.queries : null,
       poolAcquireMs: {

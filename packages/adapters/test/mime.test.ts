@@ -188,20 +188,20 @@ describe('composeMime over SMTP', () => {
     }
   });
 
+  /** Sends `code` to `to` through `mailer`; what the sink received and what was rendered. */
+  async function sendThrough(mailer: SmtpMailer, from: string, to: string, code: string) {
+    const codeExpiresAt = new Date('2031-05-06T07:09:09.000Z');
+    await mailer.send({ to, code, codeExpiresAt });
+    const mail = await sink.next(to);
+    return { mail, email: renderActivationEmail({ from, to, code, codeExpiresAt }) };
+  }
+
   it('SmtpMailer sends the message it composed itself, dated by its clock, the code in it', async () => {
     const from = '"Équipe signup" <no-reply@example.test>';
     const clock = new FakeClock('2031-05-06T07:08:09.000Z');
     const mailer = new SmtpMailer({ url: sink.url, from, clock });
     try {
-      const codeExpiresAt = new Date('2031-05-06T07:09:09.000Z');
-      await mailer.send({ to: 'fast@example.test', code: '0042', codeExpiresAt });
-      const mail = await sink.next('fast@example.test');
-      const email = renderActivationEmail({
-        from,
-        to: 'fast@example.test',
-        code: '0042',
-        codeExpiresAt,
-      });
+      const { mail, email } = await sendThrough(mailer, from, 'fast@example.test', '0042');
       expect(mail.code).toBe('0042');
       expect([mail.subject, mail.text, mail.html]).toEqual([email.subject, email.text, email.html]);
       expect(single(mail.from)).toEqual({
@@ -222,15 +222,7 @@ describe('composeMime over SMTP', () => {
     const from = 'signup <no-reply@bücher.test>';
     const mailer = new SmtpMailer({ url: sink.url, from });
     try {
-      const codeExpiresAt = new Date('2031-05-06T07:09:09.000Z');
-      await mailer.send({ to: 'slow@example.test', code: '0043', codeExpiresAt });
-      const mail = await sink.next('slow@example.test');
-      const email = renderActivationEmail({
-        from,
-        to: 'slow@example.test',
-        code: '0043',
-        codeExpiresAt,
-      });
+      const { mail, email } = await sendThrough(mailer, from, 'slow@example.test', '0043');
       expect([mail.subject, mail.text, mail.html]).toEqual([email.subject, email.text, email.html]);
       // nodemailer sent the domain as punycode; mailparser shows it decoded
       expect(single(mail.from)?.address).toBe('no-reply@bücher.test');
