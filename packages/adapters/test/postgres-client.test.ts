@@ -157,6 +157,34 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
     expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
+  it("a statement's own error keeps its connection; a lost connection fails the statement, not the process", async () => {
+    const one = createPgSqlClient({ connectionString: getUrl(), poolMax: 1 });
+    try {
+      const pid = async () =>
+        (await one.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const first = await pid();
+      // a lost race (signup_commit_guard) or a constraint is the statement's, not the connection's
+      await expect(one.query('SELECT signup_commit_guard(false)')).rejects.toMatchObject({
+        code: 'SU001',
+      });
+      await expect(one.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+      expect(await pid()).toBe(first);
+      // the connection is killed while its statement runs
+      const { error } = await failure(() =>
+        Promise.all([
+          one.query('SELECT pg_sleep(2)'),
+          new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
+            sql.query('SELECT pg_terminate_backend($1)', [first]),
+          ),
+        ]),
+      );
+      expect(error).toBeInstanceOf(InfrastructureUnavailableError);
+      expect(await pid()).not.toBe(first); // a fresh connection
+    } finally {
+      await one.close();
+    }
+  });
+
   it('SQL metacharacters are stored verbatim', async () => {
     const hostile = `x'); DROP TABLE users; --"\\$1@example.test`;
     const r = aRegistration({ email: hostile, passwordHash: `$2b$'";--` });

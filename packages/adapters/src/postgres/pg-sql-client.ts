@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { silentLogger, type Logger } from '../logger.js';
-import { mappingDatabaseErrors, timedPing } from '../sql/connection-errors.js';
+import { isConnectionError, mappingDatabaseErrors, timedPing } from '../sql/connection-errors.js';
 import {
   assertChannelName,
   type SqlClient,
@@ -63,6 +63,65 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
   pool.on('error', (error) => {
     logger.warn({ err: error.message }, 'idle database connection lost');
   });
+
+  /**
+   * A connection gone silent (a network partition, a hung server) shows only
+   * when a query on it times out, and then only that one is closed: with
+   * every idle connection of the fixed pool silent, requests would find them
+   * one by one, each waiting a whole query timeout (6 s), for a minute after
+   * the database came back. So a connection-level failure makes every
+   * connection that has not answered since that query began suspect: it is
+   * closed when next checked out, and a fresh one opened instead.
+   */
+  let suspectBefore = -Infinity;
+  /** When each pooled connection last answered (or connected). */
+  const answeredAt = new WeakMap<pg.PoolClient, number>();
+  pool.on('connect', (connection) => {
+    answeredAt.set(connection, performance.now());
+  });
+  const checkout = async (): Promise<pg.PoolClient> => {
+    for (let closed = 0; ; closed += 1) {
+      const connection = await pool.connect();
+      if ((answeredAt.get(connection) ?? -Infinity) >= suspectBefore || closed >= options.poolMax)
+        return connection;
+      connection.release(new Error('idle through a database connection failure')); // closes it
+    }
+  };
+  /**
+   * One statement on a pooled connection. Unlike pg's `pool.query`, a
+   * statement's own error (a constraint, a lost race) keeps the connection:
+   * only a connection-level failure closes it.
+   */
+  const onPool = async <R extends object>(
+    text: string,
+    params: readonly unknown[] | undefined,
+  ): Promise<SqlResult<R>> => {
+    const connection = await checkout();
+    const began = performance.now();
+    // pg-pool takes its own 'error' listener off a connection it hands out: a
+    // connection lost during the statement would be an unhandled 'error'
+    // event and end the process. Held here, it fails the statement instead.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    connection.on('error', onError);
+    let failure: Error | undefined;
+    try {
+      const result = await run<R>(connection, text, params);
+      answeredAt.set(connection, performance.now());
+      return result;
+    } catch (error) {
+      if (isConnectionError(error)) {
+        failure = error as Error;
+        suspectBefore = Math.max(suspectBefore, began);
+      }
+      throw error;
+    } finally {
+      connection.removeListener('error', onError);
+      connection.release(lost ?? failure); // an error closes it
+    }
+  };
   /** One dedicated LISTEN connection per channel, opened on the first subscription. */
   const listeners = new Map<string, PgNotifyListener>();
   /**
@@ -98,12 +157,12 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
     probe,
 
     query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
-      return mappingDatabaseErrors(() => run<R>(pool, text, params));
+      return mappingDatabaseErrors(() => onPool<R>(text, params));
     },
 
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       return mappingDatabaseErrors(async () => {
-        const connection = await pool.connect();
+        const connection = await checkout();
         let broken: Error | undefined;
         // pg-pool takes its own 'error' listener off a client it hands out: a
         // connection lost mid-transaction would then be an unhandled 'error'
@@ -112,6 +171,7 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
           broken = error;
         };
         connection.on('error', onError);
+        const began = performance.now();
         try {
           await connection.query('BEGIN');
           const tx: SqlExecutor = {
@@ -120,12 +180,19 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
           };
           const result = await fn(tx);
           await connection.query('COMMIT');
+          answeredAt.set(connection, performance.now());
           return result;
         } catch (error) {
-          try {
-            await connection.query('ROLLBACK');
-          } catch (rollbackError) {
-            broken = rollbackError as Error; // the connection is unusable: destroy it
+          if (isConnectionError(error)) {
+            // silent or gone: no ROLLBACK to wait for, the connection is closed
+            broken = error as Error;
+            suspectBefore = Math.max(suspectBefore, began);
+          } else {
+            try {
+              await connection.query('ROLLBACK');
+            } catch (rollbackError) {
+              broken = rollbackError as Error; // the connection is unusable: destroy it
+            }
           }
           throw error;
         } finally {

@@ -34,7 +34,7 @@ const UNAVAILABLE_MESSAGES = [
   /PGlite is closed/i,
 ];
 
-function isConnectionError(error: unknown): boolean {
+export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
