@@ -88,38 +88,36 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
     }
   };
   /**
-   * One statement on a pooled connection. Unlike pg's `pool.query`, a
-   * statement's own error (a constraint, a lost race) keeps the connection:
-   * only a connection-level failure closes it.
+   * Runs `fn` on a pooled connection. Unlike pg's `pool.query`, a statement's
+   * own error (a constraint, a lost race) keeps the connection: only a
+   * connection-level failure closes it (or `fn` calling `discard`), and makes
+   * the idle ones suspect. pg-pool takes its own 'error' listener off a
+   * connection it hands out: a connection lost meanwhile would be an unhandled
+   * 'error' event and end the process. Held here, it fails `fn` instead.
    */
-  const onPool = async <R extends object>(
-    text: string,
-    params: readonly unknown[] | undefined,
-  ): Promise<SqlResult<R>> => {
+  const withConnection = async <T>(
+    fn: (connection: pg.PoolClient, discard: (error: Error) => void) => Promise<T>,
+  ): Promise<T> => {
     const connection = await checkout();
     const began = performance.now();
-    // pg-pool takes its own 'error' listener off a connection it hands out: a
-    // connection lost during the statement would be an unhandled 'error'
-    // event and end the process. Held here, it fails the statement instead.
-    let lost: Error | undefined;
-    const onError = (error: Error) => {
-      lost = error;
+    let broken: Error | undefined;
+    const discard = (error: Error) => {
+      broken ??= error;
     };
-    connection.on('error', onError);
-    let failure: Error | undefined;
+    connection.on('error', discard);
     try {
-      const result = await run<R>(connection, text, params);
+      const result = await fn(connection, discard);
       answeredAt.set(connection, performance.now());
       return result;
     } catch (error) {
       if (isConnectionError(error)) {
-        failure = error as Error;
+        discard(error as Error);
         suspectBefore = Math.max(suspectBefore, began);
       }
       throw error;
     } finally {
-      connection.removeListener('error', onError);
-      connection.release(lost ?? failure); // an error closes it
+      connection.removeListener('error', discard);
+      connection.release(broken); // an error closes it
     }
   };
   /** One dedicated LISTEN connection per channel, opened on the first subscription. */
@@ -157,50 +155,33 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
     probe,
 
     query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]) {
-      return mappingDatabaseErrors(() => onPool<R>(text, params));
+      return mappingDatabaseErrors(() =>
+        withConnection((connection) => run<R>(connection, text, params)),
+      );
     },
 
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      return mappingDatabaseErrors(async () => {
-        const connection = await checkout();
-        let broken: Error | undefined;
-        // pg-pool takes its own 'error' listener off a client it hands out: a
-        // connection lost mid-transaction would then be an unhandled 'error'
-        // event and end the process. Held here, it fails the transaction instead.
-        const onError = (error: Error) => {
-          broken = error;
-        };
-        connection.on('error', onError);
-        const began = performance.now();
-        try {
-          await connection.query('BEGIN');
-          const tx: SqlExecutor = {
-            query: <R extends object>(text: string, params?: readonly unknown[]) =>
-              run<R>(connection, text, params),
-          };
-          const result = await fn(tx);
-          await connection.query('COMMIT');
-          answeredAt.set(connection, performance.now());
-          return result;
-        } catch (error) {
-          if (isConnectionError(error)) {
-            // silent or gone: no ROLLBACK to wait for, the connection is closed
-            broken = error as Error;
-            suspectBefore = Math.max(suspectBefore, began);
-          } else {
-            try {
-              await connection.query('ROLLBACK');
-            } catch (rollbackError) {
-              broken = rollbackError as Error; // the connection is unusable: destroy it
+      return mappingDatabaseErrors(() =>
+        withConnection(async (connection, discard) => {
+          try {
+            await connection.query('BEGIN');
+            const tx: SqlExecutor = {
+              query: <R extends object>(text: string, params?: readonly unknown[]) =>
+                run<R>(connection, text, params),
+            };
+            const result = await fn(tx);
+            await connection.query('COMMIT');
+            return result;
+          } catch (error) {
+            // silent or gone (withConnection closes it): no ROLLBACK to wait for
+            if (!isConnectionError(error)) {
+              // the connection is unusable if even that fails: closed
+              await connection.query('ROLLBACK').catch(discard);
             }
+            throw error;
           }
-          throw error;
-        } finally {
-          // back in the pool, the pool's own idle listener takes over
-          connection.removeListener('error', onError);
-          connection.release(broken);
-        }
-      });
+        }),
+      );
     },
 
     ping(timeoutMs: number): Promise<number> {
