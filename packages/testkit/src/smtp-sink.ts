@@ -206,9 +206,17 @@ export class SmtpSink {
       },
       onData: (stream, session, callback) => {
         const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        // Stamped when the last byte arrived, not after the parse: under load the
+        // parse waits for this process's event loop, which is not the sender's time.
+        let receivedAt = 0;
+        let at = 0;
+        stream.once('end', () => {
+          receivedAt = Date.now();
+          at = performance.now();
+        });
         simpleParser(stream)
           .then((parsed) => {
-            this.record(parsed, recipients, Date.now(), performance.now());
+            this.record(parsed, recipients, receivedAt || Date.now(), at || performance.now());
             callback();
           })
           .catch((error: Error) => callback(error));
