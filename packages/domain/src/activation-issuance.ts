@@ -13,6 +13,7 @@ import type { IdGenerator } from './ports/id-generator.js';
 import type { Keyring } from './ports/keyring.js';
 import type { AccountChange, OutgoingActivation, UserRepository } from './ports/user-repository.js';
 import { mailboxOf } from './schemas.js';
+import type { PasswordRelease } from './use-cases/authenticate-user.js';
 import type { User } from './user.js';
 
 export interface IssuanceDeps {
@@ -83,6 +84,37 @@ export async function loadAccount(
   return {
     user,
     mailbox: found ? found.at(now, policy) : Mailbox.empty(current),
+  };
+}
+
+/** What `withAccount` hands its caller: the account a right password opened, and its try. */
+export interface VerifiedAccount {
+  readonly user: User;
+  readonly release: PasswordRelease;
+}
+
+/**
+ * The account and the mailbox each attempt of a caller's `untilCommitted`
+ * decides on. With `verified`, the first attempt takes the ones the password
+ * check read before its hash (no second read: the commit is guarded by their
+ * versions), and every mailbox comes without the try's failure
+ * (`release.applyTo`); an attempt after a lost race reads both again.
+ */
+export function attemptReads(
+  deps: Pick<IssuanceDeps, 'users' | 'keyring' | 'policy'>,
+  userId: string,
+  verified?: VerifiedAccount,
+): { user(): Promise<User | null>; mailbox(email: string, now: Date): Promise<Mailbox> } {
+  let known = verified;
+  return {
+    user: async () => known?.user ?? (await deps.users.findById(userId)),
+    async mailbox(email, now) {
+      const loaded = known
+        ? known.release.reserved.at(now, deps.policy)
+        : await loadMailbox(deps, email, now);
+      known = undefined; // read: the next attempt reads again
+      return verified ? verified.release.applyTo(loaded) : loaded;
+    },
   };
 }
 

@@ -1,4 +1,10 @@
-import { loadMailbox, LOST_RACE, mailboxWrite, untilCommitted } from '../activation-issuance.js';
+import {
+  attemptReads,
+  LOST_RACE,
+  mailboxWrite,
+  untilCommitted,
+  type VerifiedAccount,
+} from '../activation-issuance.js';
 import type { ActivationPolicy } from '../activation-policy.js';
 import {
   ActivationCodeExhaustedError,
@@ -12,12 +18,8 @@ import type { Clock } from '../ports/clock.js';
 import type { Keyring } from '../ports/keyring.js';
 import type { UserRepository } from '../ports/user-repository.js';
 import { activationCodeSchema, normalizeEmail, parseField } from '../schemas.js';
-import type { PublicUser, User } from '../user.js';
-import type {
-  AuthenticateUser,
-  AuthenticateUserRefusal,
-  PasswordRelease,
-} from './authenticate-user.js';
+import type { PublicUser } from '../user.js';
+import type { AuthenticateUser, AuthenticateUserRefusal } from './authenticate-user.js';
 
 export type ActivateUserRefusal =
   | ValidationError
@@ -69,20 +71,19 @@ export class ActivateUser {
   }
 
   /**
-   * `verified`: the account and the mailbox the password check read (and
-   * reserved its try on). The first attempt decides on them, its commit
-   * guarded by their versions; an attempt after a lost race reads again.
+   * `verified`: the password check's account and try; the first attempt
+   * decides on what it read (see attemptReads).
    */
   private activate(
     userId: string,
     candidate: string,
-    verified?: { user: User; release: PasswordRelease },
+    verified?: VerifiedAccount,
   ): Promise<PublicUser> {
     const { users, clock, keyring, policy } = this.deps;
     const release = verified?.release;
-    let known = verified;
+    const reads = attemptReads(this.deps, userId, verified);
     return untilCommitted(async () => {
-      const user = known ? known.user : await users.findById(userId);
+      const user = await reads.user();
       // Gone since it was read: purged after expiring, or replaced by a re-registration.
       if (!user) throw new ActivationCodeExpiredError();
       const code = user.activationCode;
@@ -92,11 +93,7 @@ export class ActivateUser {
       const check = code.check(user.id, candidate, now, policy.maxAttempts, keyring);
       if (check === 'exhausted') throw new ActivationCodeExhaustedError();
       if (check === 'expired') throw new ActivationCodeExpiredError();
-      const loaded = known
-        ? known.release.reserved.at(now, policy)
-        : await loadMailbox(this.deps, user.email, now);
-      known = undefined;
-      const mailbox = release ? release.applyTo(loaded) : loaded;
+      const mailbox = await reads.mailbox(user.email, now);
 
       if (check === 'wrong') {
         const leftOnCode = policy.maxAttempts - code.attempts - 1;

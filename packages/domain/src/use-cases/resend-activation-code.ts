@@ -1,11 +1,12 @@
 import {
   assertMayIssue,
+  attemptReads,
   issueActivation,
-  loadMailbox,
   LOST_RACE,
   mailboxWrite,
   untilCommitted,
   type IssuanceDeps,
+  type VerifiedAccount,
 } from '../activation-issuance.js';
 import {
   AlreadyActiveError,
@@ -16,12 +17,7 @@ import {
   type ResendTooSoonError,
 } from '../errors.js';
 import { normalizeEmail } from '../schemas.js';
-import type { User } from '../user.js';
-import type {
-  AuthenticateUser,
-  AuthenticateUserRefusal,
-  PasswordRelease,
-} from './authenticate-user.js';
+import type { AuthenticateUser, AuthenticateUserRefusal } from './authenticate-user.js';
 
 export type ResendActivationCodeRefusal =
   | AuthenticateUserRefusal
@@ -63,28 +59,23 @@ export class ResendActivationCode {
   }
 
   /**
-   * `verified`: the account and the mailbox the password check read (and
-   * reserved its try on). The first attempt decides on them, its commit
-   * guarded by their versions; an attempt after a lost race reads again.
+   * `verified`: the password check's account and try; the first attempt
+   * decides on what it read (see attemptReads).
    */
   private resend(
     userId: string,
     whenGone: () => Error,
-    verified?: { user: User; release: PasswordRelease },
+    verified?: VerifiedAccount,
   ): Promise<{ activationCodeExpiresAt: Date }> {
     const { users, clock, policy } = this.deps;
     const release = verified?.release;
-    let known = verified;
+    const reads = attemptReads(this.deps, userId, verified);
     return untilCommitted(async () => {
-      const user = known ? known.user : await users.findById(userId);
+      const user = await reads.user();
       if (!user) throw whenGone();
       if (user.isActive) throw new AlreadyActiveError();
       const now = clock.now();
-      const loaded = known
-        ? known.release.reserved.at(now, policy)
-        : await loadMailbox(this.deps, user.email, now);
-      known = undefined;
-      const mailbox = release ? release.applyTo(loaded) : loaded;
+      const mailbox = await reads.mailbox(user.email, now);
       assertMayIssue(mailbox, user, now, policy);
 
       const activation = issueActivation(this.deps, user.id, now);
