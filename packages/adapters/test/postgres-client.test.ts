@@ -169,14 +169,21 @@ describeWithPostgres('PostgreSQL client', (getUrl) => {
       });
       await expect(one.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
       expect(await pid()).toBe(first);
-      // the connection is killed while its statement runs
+      // the connection is killed while its statement runs (seen running, not after a guessed delay)
+      const killedWhileRunning = async () => {
+        const running = async () =>
+          (
+            await sql.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE pid = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`,
+              [first],
+            )
+          ).rows[0]?.n === 1;
+        while (!(await running()));
+        await sql.query('SELECT pg_terminate_backend($1)', [first]);
+      };
       const { error } = await failure(() =>
-        Promise.all([
-          one.query('SELECT pg_sleep(2)'),
-          new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
-            sql.query('SELECT pg_terminate_backend($1)', [first]),
-          ),
-        ]),
+        Promise.all([one.query('SELECT pg_sleep(5)'), killedWhileRunning()]),
       );
       expect(error).toBeInstanceOf(InfrastructureUnavailableError);
       expect(await pid()).not.toBe(first); // a fresh connection

@@ -51,6 +51,15 @@ const CONTROL = /\p{Cc}/u;
 /** RFC 5322's limit; beyond it a server may cut the line. */
 const MAX_LINE = 998;
 
+/**
+ * `name: value` folded where nodemailer folds headers, or null when a line
+ * would still pass 998 octets (a long word without spaces cannot be folded).
+ */
+function foldHeader(name: string, value: string): string | null {
+  const folded = mimeFuncs.foldLines(`${name}: ${value}`, 76);
+  return folded.split('\r\n').some((line) => line.length > MAX_LINE) ? null : folded;
+}
+
 /** The address as nodemailer writes it (the domain lower-cased), or null when it is not plain. */
 function plainAddress(address: string): string | null {
   if (address.length > MAX_ADDRESS || !PLAIN_ADDRESS.test(address)) return null;
@@ -89,9 +98,8 @@ export function mimeSender(from: string): MimeSender | null {
   const address = plainAddress(parsed[0].address);
   if (!address) return null;
   const value = parsed[0].name ? `${displayName(parsed[0].name)} <${address}>` : address;
-  // Folded where nodemailer folds headers; a long quoted name without spaces cannot be.
-  const header = mimeFuncs.foldLines(`From: ${value}`, 76).slice('From: '.length);
-  if (header.split('\r\n').some((line) => line.length > MAX_LINE)) return null;
+  const header = foldHeader('From', value)?.slice('From: '.length);
+  if (!header) return null;
   return { header, address, domain: address.slice(address.lastIndexOf('@') + 1) };
 }
 
@@ -125,8 +133,8 @@ export function composeMime(
 ): MimeMessage | null {
   const to = plainAddress(email.to);
   if (!to || !PRINTABLE_ASCII.test(email.subject)) return null;
-  const subject = mimeFuncs.foldLines(`Subject: ${email.subject}`, 76);
-  if (subject.split('\r\n').some((line) => line.length > MAX_LINE)) return null;
+  const subject = foldHeader('Subject', email.subject);
+  if (!subject) return null;
   const messageId = `<${randomUUID()}@${sender.domain}>`;
   // `=_` cannot occur in quoted-printable (an `=` there is followed by hex
   // or a line break), and 122 random bits do not occur in a 7bit part.

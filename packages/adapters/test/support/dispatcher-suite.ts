@@ -230,7 +230,7 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
 
     it('takes hand-overs only while it runs and has fewer than batchSize in flight', async () => {
       const clock = freshClock();
-      let release = () => {};
+      let release: (() => void) | undefined;
       const held: ActivationMailer = {
         send: () =>
           new Promise<void>((resolve) => {
@@ -260,8 +260,8 @@ export function dispatcherSuite(engine: string, connect: () => Promise<SqlClient
         attempts: 0,
       });
       expect(dispatcher.leaseForHandOff(now)).toBeNull(); // one in flight: at its batch size
-      await vi.waitFor(() => expect(release).not.toBe(undefined));
-      release();
+      await vi.waitFor(() => expect(release).toBeDefined()); // the send has begun
+      release!();
       await settled;
       await vi.waitFor(() => expect(dispatcher.leaseForHandOff(now)).not.toBeNull());
       await dispatcher.stop();
